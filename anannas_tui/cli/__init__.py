@@ -8,12 +8,13 @@ The CLI imports Textual only when the TUI itself starts, so `ask` and `models` s
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
 from anannas_tui import __version__
 from anannas_tui.cli import ask, login, models, sessions
-from anannas_tui.cli.common import EXIT_INTERRUPTED, EXIT_USAGE, add_common_options
+from anannas_tui.cli.common import EXIT_INTERRUPTED, EXIT_OK, add_common_options
 
 _DESCRIPTION = """\
 A terminal chat client for the Anannas LLM gateway (and any OpenAI-compatible endpoint).
@@ -40,9 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-m", "--model", help="the model to chat with (default: the last one picked)")
     parser.add_argument("--low-bandwidth", action="store_true", help="no animations, fewer redraws (SSH)")
     parser.add_argument("--session", metavar="ID|PATH|last", help="resume a saved conversation")
-    parser.add_argument(
-        "--compare", metavar="MODEL,MODEL[,...]", help="open side-by-side comparison of 2-4 models"
-    )
+    parser.add_argument("--compare", metavar="MODEL,MODEL[,...]", help="open side-by-side comparison of 2-4 models")
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
     for module in (ask, models, login, sessions):
         module.add_parser(subparsers)
@@ -63,4 +62,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
-        return 0 if args is None else EXIT_USAGE
+        # The reader went away (`| head`): stop quietly, as Unix tools do, without a traceback at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK

@@ -7,6 +7,7 @@ wrong type or an unknown key is a `ConfigError` that names it, so a typo never s
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field, fields
@@ -148,9 +149,19 @@ def parse_config(data: dict[str, Any]) -> Config:
         if extra:
             raise ConfigError(f"[{name}] has unknown key(s): {', '.join(extra)}")
     config.chat.params.validate()
-    if config.api.retries < 0:
-        raise ConfigError("[api] retries must be 0 or more")
+    _validate_api(config.api)
     return config
+
+
+def _validate_api(api: ApiConfig) -> None:
+    """Timeouts must be positive, finite numbers; retries a count."""
+    for name in ("connect_timeout", "read_timeout", "stall_timeout", "max_retry_wait"):
+        value = getattr(api, name)
+        # max_retry_wait may be 0 ("never wait for a server's Retry-After"); a timeout of 0 would never connect.
+        if not math.isfinite(value) or value < 0 or (value == 0 and name != "max_retry_wait"):
+            raise ConfigError(f"[api] {name} must be a positive number of seconds, not {value!r}")
+    if api.retries < 0:
+        raise ConfigError("[api] retries must be 0 or more")
 
 
 def load_config(path: Path | None = None) -> Config:

@@ -238,9 +238,7 @@ def kind_for(status: int | None, code: Any = None, type_: str | None = None) -> 
     return ErrorKind.PROVIDER
 
 
-def error_from_object(
-    error: dict[str, Any], status: int | None, *, generation_id: str | None = None
-) -> ApiError:
+def error_from_object(error: dict[str, Any], status: int | None, *, generation_id: str | None = None) -> ApiError:
     """Build an `ApiError` from the gateway's `error` object (either documented shape)."""
     raw_metadata = error.get("metadata")
     metadata: dict[str, Any] = raw_metadata if isinstance(raw_metadata, dict) else {}

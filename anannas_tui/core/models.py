@@ -107,7 +107,8 @@ def parse_model(item: Any) -> ModelInfo | None:
     if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not item["id"].strip():
         return None
     model_id = for_display(item["id"].strip())
-    top = item.get("top_provider") if isinstance(item.get("top_provider"), dict) else {}
+    top_value = item.get("top_provider")
+    top: dict[str, Any] = top_value if isinstance(top_value, dict) else {}
     prompt, completion = _prices(item.get("pricing"))
     prefix = model_id.partition("/")[0] if "/" in model_id else ""
     provider = item.get("provider") or prefix or item.get("owned_by") or ""

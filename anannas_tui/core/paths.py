@@ -16,8 +16,15 @@ APP_NAME = "anannas-tui"
 
 
 def _private_dir(path: Path) -> Path:
-    """Create `path` (and parents) with mode 0700 if it is missing, and return it."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    """Create `path` with mode 0700 if it is missing, and return it.
+
+    Missing parents are created 0700 too (`mkdir(parents=True)` would give them the umask's mode, which is
+    0777 under umask 000).
+    """
+    if not path.is_dir():
+        for folder in reversed([path, *path.parents]):
+            if not folder.exists():
+                folder.mkdir(mode=0o700, exist_ok=True)
     return path
 
 
@@ -41,9 +48,10 @@ def config_file() -> Path:
     return config_dir() / "config.toml"
 
 
-def key_file() -> Path:
-    """The key stored by `anannas-tui login` (mode 0600)."""
-    return config_dir() / "api_key"
+def key_file(*, create: bool = True) -> Path:
+    """The key stored by `anannas-tui login` (mode 0600); `create=False` leaves the folder alone (for --help)."""
+    folder = config_dir() if create else platformdirs.user_config_path(APP_NAME)
+    return folder / "api_key"
 
 
 def state_file() -> Path:
