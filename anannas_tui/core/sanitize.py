@@ -96,8 +96,11 @@ def for_clipboard(text: str) -> str:
     return _CLIPBOARD_FLAG.sub(lambda match: _placeholder(match.group()), text)
 
 
-_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
-_TAG = re.compile(r"<[^>]+>")
+# Linear-time patterns: the opening tag's attributes are bounded and a tag cannot contain "<", so no start
+# position rescans the rest of the text (`<title[^>]*>(.*?)</title>` is quadratic on "<title>" * n).
+_TITLE_OPEN = re.compile(r"<title\b[^<>]{0,500}>", re.IGNORECASE)
+_TITLE_CLOSE = re.compile(r"</title\s*>", re.IGNORECASE)
+_TAG = re.compile(r"<[^<>]+>")
 _SPACE = re.compile(r"\s+")
 
 
@@ -107,9 +110,9 @@ def one_line(text: str, limit: int = 160) -> str:
     An HTML page is reduced to its `<title>` (or its text without tags), so a proxy's 502 page reads as
     "502 Bad Gateway" and not as a screenful of markup.
     """
-    title = _TITLE.search(text)
+    title = _html_title(text)
     if title is not None:
-        text = title.group(1)
+        text = title
     elif "<" in text and ">" in text:
         text = _TAG.sub(" ", text)
     text = html.unescape(text) if "&" in text else text
@@ -118,8 +121,19 @@ def one_line(text: str, limit: int = 160) -> str:
     return shorten(text, limit)
 
 
+def _html_title(text: str) -> str | None:
+    """The text of the first `<title>...</title>` in `text`, or None."""
+    opening = _TITLE_OPEN.search(text)
+    if opening is None:
+        return None
+    closing = _TITLE_CLOSE.search(text, opening.end())
+    return None if closing is None else text[opening.end() : closing.start()]
+
+
 def shorten(text: str, limit: int) -> str:
     """Cut `text` to at most `limit` characters, marking the cut with an ellipsis."""
     if len(text) <= limit:
         return text
+    if limit <= 0:
+        return ""
     return text[: max(limit - 1, 0)] + "…"
