@@ -9,9 +9,11 @@ support it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import socket
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -76,10 +78,25 @@ def build_payload(model: str, messages: list[dict[str, str]], params: ChatParams
     return payload
 
 
+def _causes(error: BaseException) -> Iterator[BaseException]:
+    """The exception and everything it was raised from (httpx hides the OSError two levels down)."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
 def connection_error(error: httpx.TransportError, url: str) -> ApiError:
     """Say which of DNS, refusal, timeout or TLS stopped the connection, naming the host."""
     host = urlsplit(url).netloc or url
     text = str(error)
+    causes = list(_causes(error))
+    if any(isinstance(cause, ConnectionRefusedError) for cause in causes):
+        return ApiError(ErrorKind.CONNECTION, f"{host} refused the connection.")
+    if any(isinstance(cause, socket.gaierror) for cause in causes):
+        return ApiError(ErrorKind.CONNECTION, f"Cannot resolve the host {host}.")
     if isinstance(error, httpx.ConnectTimeout):
         message = f"Timed out connecting to {host}."
     elif "CERTIFICATE" in text.upper() or "SSL" in text.upper():
@@ -152,7 +169,7 @@ class AnannasClient:
 
     async def stream_chat(
         self, model: str, messages: list[dict[str, str]], params: ChatParams | None = None
-    ) -> AsyncIterator[StreamEvent]:
+    ) -> AsyncGenerator[StreamEvent, None]:
         """Stream one reply as events, retrying failures that happen before any content.
 
         Args:
@@ -163,8 +180,9 @@ class AnannasClient:
         payload = build_payload(model, messages, params or ChatParams())
         for retries_taken in range(self.retries + 1):
             try:
-                async for event in self._stream_once(payload):
-                    yield event
+                async with contextlib.aclosing(self._stream_once(payload)) as attempt:
+                    async for event in attempt:
+                        yield event
                 return
             except _Retry as retry:
                 delay = retry_delay(retries_taken, retry.error.retry_after, self.max_retry_wait)
@@ -212,7 +230,8 @@ class AnannasClient:
         """Read SSE events until `[DONE]`, an error, EOF or a stall, then say how the stream ended."""
         reader = ChunkReader()
         done = False
-        async for sse in _watch(source.aiter_sse(), self.stall_timeout, reader):
+        events = source.aiter_sse()
+        async for sse in _watch(events, self.stall_timeout, reader):
             if sse is None:
                 yield StreamFailed(_stalled(self.stall_timeout, reader))
                 return
@@ -235,6 +254,8 @@ class AnannasClient:
             if reader.error is not None:
                 yield StreamFailed(reader.error)
                 return
+        if done:
+            await _drain(events)
         yield _ending(reader, done)
 
 
@@ -263,6 +284,14 @@ async def _watch(
         if reader.text_events != seen:
             seen = reader.text_events
             last_progress = time.monotonic()
+
+
+async def _drain(events: AsyncIterator[ServerSentEvent], timeout: float = 1.0) -> None:
+    """Read what follows `[DONE]` (normally just the body's end) so httpx can reuse the connection."""
+    with contextlib.suppress(httpx.HTTPError, TimeoutError):
+        async with asyncio.timeout(timeout):
+            async for _ in events:
+                pass
 
 
 def _stalled(stall_timeout: float, reader: ChunkReader) -> ApiError:

@@ -11,6 +11,7 @@ Every string on an `ApiError` built by `parse_error_body` has passed the sanitis
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -222,6 +223,17 @@ def _provider(metadata: dict[str, Any]) -> ProviderInfo | None:
     )
 
 
+def _seconds(value: Any) -> float | None:
+    """A positive, finite number of seconds, or None (bools, strings, NaN, inf and 10**400 are not)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        seconds = float(value)
+    except OverflowError:
+        return None
+    return seconds if math.isfinite(seconds) and seconds > 0 else None
+
+
 def kind_for(status: int | None, code: Any = None, type_: str | None = None) -> ErrorKind:
     """Choose the error kind: HTTP status first, then a numeric `code`, then `error_type`/`type`."""
     for candidate in (status, code):
@@ -253,7 +265,7 @@ def error_from_object(error: dict[str, Any], status: int | None, *, generation_i
         moderation, provider = _moderation(metadata), None
     else:
         moderation, provider = None, _provider(metadata)
-    retry_after = metadata.get("retry_after_seconds")
+    retry_after = _seconds(metadata.get("retry_after_seconds"))
     return ApiError(
         kind=kind,
         message=message,
@@ -264,7 +276,7 @@ def error_from_object(error: dict[str, Any], status: int | None, *, generation_i
         moderation=moderation,
         provider=provider,
         generation_id=for_display(generation_id) if generation_id else None,
-        retry_after=float(retry_after) if isinstance(retry_after, int | float) else None,
+        retry_after=retry_after,
     )
 
 

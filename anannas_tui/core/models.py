@@ -58,7 +58,8 @@ def _decimal(value: Any) -> Decimal | None:
         number = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
         return None
-    if not number.is_finite() or number < 0:
+    # Above 1e9 USD a token (or a million) is nonsense, and dividing it by a million could overflow.
+    if not number.is_finite() or number < 0 or number.adjusted() > 9:
         return None
     return number
 
@@ -71,7 +72,7 @@ def _int(value: Any) -> int | None:
     if isinstance(value, float | str):
         try:
             number = int(float(value))
-        except ValueError:
+        except (ValueError, OverflowError):  # "abc", NaN; inf and "1e400"
             return None
         return number if number > 0 else None
     return None
