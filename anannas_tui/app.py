@@ -1,0 +1,250 @@
+"""The Textual application: themes, the API client, the clipboard, and a crash screen that keeps secrets.
+
+Screens own conversations; the app owns what they share: one `AnannasClient` (created lazily so the first
+frame does not wait for httpx), the model catalog, the theme, and the single clipboard path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+from textual.theme import Theme
+
+from anannas_tui.commands import ModelCommands
+from anannas_tui.core import paths
+from anannas_tui.core.config import Config
+from anannas_tui.core.sanitize import for_display
+from anannas_tui.core.secret import Secret
+from anannas_tui.core.state import load_state, update_state
+from anannas_tui.themes import (
+    DEFAULT_THEME,
+    THEME_VARIABLE_DEFAULTS,
+    builtin_themes_dir,
+    failure_summary,
+    load_themes,
+    theme_variable_defaults,
+)
+
+if TYPE_CHECKING:
+    from anannas_tui.core.client import AnannasClient
+    from anannas_tui.core.model_catalog import ModelCatalog
+    from anannas_tui.core.session_store import SessionStore
+
+
+@dataclass
+class AppOptions:
+    """How the app was started (the CLI builds this; tests build it directly)."""
+
+    config: Config = field(default_factory=Config)
+    api_key: Secret | None = None
+    demo: bool = False
+    model: str | None = None
+    """The model from --model; otherwise the last one picked, then the config's."""
+    session_path: Path | None = None
+    """A session file to resume (--session)."""
+    compare: list[str] = field(default_factory=list)
+    """Models to open side by side (--compare)."""
+    low_bandwidth: bool = False
+
+
+class AnannasApp(App[None]):
+    """anannas-tui."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "anannas-tui"
+    COMMANDS = App.COMMANDS | {ModelCommands}
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(self, options: AppOptions) -> None:
+        super().__init__()
+        self.options = options
+        self.low_bandwidth = options.low_bandwidth or options.config.ui.low_bandwidth
+        if self.low_bandwidth:
+            self.animation_level = "none"
+        self._client: AnannasClient | None = None
+        self._catalog: ModelCatalog | None = None
+        self._store: SessionStore | None = None
+        self._theme_failures: list[tuple[Path, str]] = []
+        self._register_themes()
+
+    # ----- shared services --------------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        """The endpoint in use (the demo has its own)."""
+        if self.options.demo:
+            from anannas_tui.core.demo import DEMO_BASE_URL
+
+            return DEMO_BASE_URL
+        return self.options.config.api.base_url
+
+    @property
+    def client(self) -> AnannasClient:
+        """The one API client, created on first use so start-up does not import httpx."""
+        if self._client is None:
+            from anannas_tui.core.client import AnannasClient
+            from anannas_tui.core.demo import demo_client
+
+            api = self.options.config.api
+            self._client = (
+                demo_client(api)
+                if self.options.demo
+                else AnannasClient(
+                    api.base_url,
+                    self.options.api_key,
+                    connect_timeout=api.connect_timeout,
+                    read_timeout=api.read_timeout,
+                    stall_timeout=api.stall_timeout,
+                    retries=api.retries,
+                    max_retry_wait=api.max_retry_wait,
+                )
+            )
+        return self._client
+
+    @property
+    def session_store(self) -> SessionStore:
+        """The sessions folder; opening it first removes temp files a killed save left behind."""
+        if self._store is None:
+            from anannas_tui.core.session_store import SessionStore
+
+            self._store = SessionStore()
+        return self._store
+
+    @property
+    def model_catalog(self) -> ModelCatalog:
+        """The models list with its day-long disk cache."""
+        if self._catalog is None:
+            from anannas_tui.core.model_catalog import ModelCatalog
+
+            self._catalog = ModelCatalog(lambda: self.client.list_models(), paths.models_cache_file(self.base_url))
+        return self._catalog
+
+    async def on_unmount(self) -> None:
+        """Close the connection pool."""
+        if self._client is not None:
+            await self._client.aclose()
+
+    # ----- themes -----------------------------------------------------------------------------------------
+
+    def _register_themes(self) -> None:
+        result = load_themes(builtin_themes_dir(), paths.user_themes_dir())
+        for theme in result.themes:
+            self.register_theme(theme)
+        self._theme_failures = result.failures
+        wanted = load_state().theme or self.options.config.ui.theme
+        self.theme = wanted if wanted in self.available_themes else DEFAULT_THEME
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        """The app's own colours ($chat-user-background ...), derived from the current theme."""
+        theme: Theme | None = self.available_themes.get(self.theme) if hasattr(self, "_registered_themes") else None
+        # Textual asks from inside App.__init__, before our themes are registered: the neutral defaults then.
+        return theme_variable_defaults(theme) if theme is not None else dict(THEME_VARIABLE_DEFAULTS)
+
+    def on_mount(self) -> None:
+        """Report broken theme files once, then show the chat."""
+        if self._theme_failures:
+            self.notify(failure_summary(self._theme_failures), severity="warning", timeout=12, markup=False)
+        wanted = load_state().theme or self.options.config.ui.theme
+        if wanted not in self.available_themes:
+            self.notify(f"Theme {wanted!r} is not available; using {DEFAULT_THEME}.", markup=False)
+        self.push_screen(self._first_screen())
+
+    def _first_screen(self) -> Screen[Any]:
+        """A resumed session (--session), or a new chat."""
+        from anannas_tui.screens.chat import ChatScreen
+
+        if self.options.session_path is None:
+            return ChatScreen()
+        from anannas_tui.core.session_store import SessionNotFound, SessionUnreadable
+
+        try:
+            loaded = self.session_store.load(self.options.session_path)
+        except (SessionNotFound, SessionUnreadable, OSError) as error:
+            self.notify(f"Could not open the session: {for_display(str(error))}", severity="error", markup=False)
+            return ChatScreen()
+        if loaded.read_only:
+            self.notify(for_display(loaded.read_only), title="Read-only session", severity="warning", markup=False)
+        return ChatScreen(loaded.session)
+
+    def watch_theme(self, theme: str) -> None:
+        """Remember a theme picked in the app (config.toml is never written)."""
+        if not self.is_running or theme == load_state().theme:
+            return
+        try:
+            with update_state() as state:
+                state.theme = theme
+        except OSError as error:
+            self.notify(f"Could not remember the theme: {error.strerror}", severity="warning", markup=False)
+
+    # ----- sessions ---------------------------------------------------------------------------------------
+
+    def _chat_for(self, session_id: str) -> Any:
+        """The chat screen showing `session_id`, if one is open."""
+        from anannas_tui.screens.chat import ChatScreen
+
+        return next((s for s in self.screen_stack if isinstance(s, ChatScreen) and s.session.id == session_id), None)
+
+    def on_sessions_screen_renamed(self, message: Any) -> None:
+        """Keep an open chat's title in step with a rename, so its next autosave keeps the new title."""
+        chat = self._chat_for(message.session_id)
+        if chat is not None:
+            chat.session.title = message.title
+            chat.title_bar.session_title = message.title
+
+    def on_sessions_screen_deleted(self, message: Any) -> None:
+        """The open chat's file was deleted: it stays in memory and is saved afresh if the chat goes on."""
+        if self._chat_for(message.session_id) is not None:
+            self.notify("Deleted; this conversation is still open and will be saved again if you go on.")
+
+    # ----- commands ---------------------------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's commands plus the current screen's actions (each screen lists its own)."""
+        yield from super().get_system_commands(screen)
+        commands = getattr(screen, "system_commands", None)
+        if callable(commands):
+            yield from commands()
+
+    # ----- clipboard --------------------------------------------------------------------------------------
+
+    def copy_to_clipboard(self, text: str) -> None:
+        """The one way text leaves the app: OSC 52 always, plus the local clipboard when there is one.
+
+        The notice says honestly what was done; an OSC 52 copy cannot be confirmed.
+        """
+        from anannas_tui.clipboard import copy
+        from anannas_tui.core.clipboard import copy_message, copy_severity
+
+        result, pasted = copy(text, self._write_terminal)
+        self._clipboard = pasted
+        self.notify(copy_message(result), severity=copy_severity(result), timeout=4, markup=False)
+
+    def _write_terminal(self, sequence: str) -> None:
+        if self._driver is not None:
+            self._driver.write(sequence)
+
+    # ----- crashes ----------------------------------------------------------------------------------------
+
+    def _fatal_error(self) -> None:
+        """Exit after an unhandled exception, with a traceback that shows no local variables.
+
+        Textual's default renders locals, which would print any secret a frame holds; the key is wrapped in
+        `Secret`, and this removes the locals as a second line of defence.
+        """
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None)
+        self._exit_renderables.append(Segments(self.console.render(traceback, self.console.options)))
+        self._close_messages_no_wait()
+
+
+def make_app(options: AppOptions | None = None) -> AnannasApp:
+    """Build the app (the CLI and the tests share this factory)."""
+    return AnannasApp(options or AppOptions())

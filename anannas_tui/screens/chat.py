@@ -1,0 +1,492 @@
+"""The chat screen: transcript, prompt, sidebar, and the reply worker.
+
+The screen owns the conversation (a `Session`) and the state derived from it (model, last metrics, totals);
+widgets get that state as attributes and report back with messages. Replies run in one exclusive worker group,
+so Escape cancels exactly the reply in flight and its `finally` still records and saves what arrived.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Literal
+
+from textual import getters, on, work
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer
+
+from anannas_tui.app import AnannasApp
+from anannas_tui.core.conversation_settings import ConversationSettings
+from anannas_tui.core.events import RetryScheduled
+from anannas_tui.core.metrics import ReplyMetrics
+from anannas_tui.core.models import ModelInfo
+from anannas_tui.core.reply import CONTINUE_PROMPT, ReplyOutcome, run_reply
+from anannas_tui.core.sanitize import for_display
+from anannas_tui.core.session import Message, Role, Session, Status
+from anannas_tui.core.session_totals import SessionTotals
+from anannas_tui.error_view import error_toast, notify_error, notify_retry, retry_status
+from anannas_tui.messages import ModelSelected
+from anannas_tui.widgets.chat_pane import AssistantMessage, ChatPane
+from anannas_tui.widgets.error_entry import ErrorEntry
+from anannas_tui.widgets.prompt_input import PromptInput
+from anannas_tui.widgets.title_bar import TitleBar
+from anannas_tui.widgets.usage_sidebar import UsageSidebar
+
+#: (key, action, description, shown in the footer) for every chat action; the bindings and the command palette
+#: both read this. The footer shows the few that fit in 80 columns; ctrl+p lists them all.
+ACTIONS: tuple[tuple[str, str, str, bool], ...] = (
+    ("escape", "stop", "Stop", False),
+    ("ctrl+o", "pick_model", "Model", True),
+    ("ctrl+s", "sessions", "Sessions", True),
+    ("f2", "edit_settings", "Prompt & params", True),
+    ("ctrl+r", "regenerate", "Regenerate", True),
+    ("ctrl+l", "edit_last", "Edit last prompt", False),
+    ("ctrl+t", "continue_reply", "Continue reply", False),
+    ("ctrl+g", "copy_code", "Copy code block", False),
+    ("ctrl+b", "toggle_sidebar", "Sidebar", False),
+    ("ctrl+n", "new_chat", "New chat", False),
+)
+
+
+class _ViewSink:
+    """Feeds a streaming reply into its message widget and retry notices into the screen."""
+
+    def __init__(self, screen: ChatScreen, view: AssistantMessage) -> None:
+        self.screen = screen
+        self.view = view
+
+    def append(self, text: str) -> None:
+        self.view.append(text)
+
+    def append_reasoning(self, text: str) -> None:
+        self.view.append_reasoning(text)
+
+    def retry_scheduled(self, event: RetryScheduled) -> None:
+        self.screen.show_retry(event)
+
+
+class ChatScreen(Screen[None]):
+    """One conversation with one model."""
+
+    CSS_PATH = "chat.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    BINDINGS = [
+        Binding(key, action, description, show=shown, priority=key == "escape")
+        for key, action, description, shown in ACTIONS
+    ] + [
+        # Transcript keys: a focused prompt takes printable keys first, so these act only while the
+        # transcript has focus (tab to it, then up/down or j/k to select a message).
+        Binding("y", "copy_message", "Copy message", show=False),
+        Binding("g", "copy_code", "Copy code block", show=False),
+        Binding("d,delete", "delete_message", "Delete message", show=False),
+        Binding("e", "edit_last", "Edit last prompt", show=False),
+    ]
+
+    app = getters.app(AnannasApp)
+    chat_pane = getters.query_one(ChatPane)
+    prompt = getters.query_one(PromptInput)
+    sidebar = getters.query_one(UsageSidebar)
+    title_bar = getters.query_one(TitleBar)
+
+    model_id: reactive[str] = reactive("")
+    """The model the next prompt goes to."""
+    streaming: reactive[bool] = reactive(False)
+    """True while a reply is in flight."""
+    last_metrics: reactive[ReplyMetrics | None] = reactive(None)
+    totals: reactive[SessionTotals] = reactive(SessionTotals)
+
+    def __init__(self, session: Session | None = None) -> None:
+        super().__init__()
+        self.session = session or self._new_session()
+        """The conversation shown and appended to."""
+        self._records: dict[Widget, Message] = {}
+        self._editing: Message | None = None
+
+    def _new_session(self) -> Session:
+        options = self.app.options
+        settings = ConversationSettings.from_config(options.config.chat)
+        model = options.model or self._default_model()
+        return Session.new(model, settings.system_prompt, settings.params, self.app.base_url)
+
+    def _default_model(self) -> str:
+        from anannas_tui.core.demo import DEFAULT_DEMO_MODEL
+        from anannas_tui.core.state import load_state
+
+        model = load_state().last_model or self.app.options.config.chat.model
+        if self.app.options.demo and not model.startswith("demo/"):
+            return DEFAULT_DEMO_MODEL
+        return model
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar()
+        with Horizontal(id="body"):
+            with Vertical(id="main"):
+                yield ChatPane(low_bandwidth=self.app.low_bandwidth)
+                yield PromptInput(id="prompt", placeholder="Ask anything · Enter sends · ctrl+j new line")
+            yield UsageSidebar()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Show the session, wire the widgets' inputs, and fetch the models list in the background."""
+        self.model_id = self.session.model
+        if self.app.low_bandwidth:
+            self.prompt.cursor_blink = False
+        self.title_bar.session_title = self.session.title
+        if self.session.messages:
+            self._show_history()
+        self.prompt.focus()
+        self.load_models()
+
+    def _show_history(self) -> None:
+        entries = self.chat_pane.load_history(self.session.messages)
+        self._records.update(zip(entries, self.session.messages, strict=False))
+        self.totals = SessionTotals.of(self._metrics_of(m) for m in self.session.messages if m.role is Role.ASSISTANT)
+        self.prompt.prompt_history = [m.content for m in self.session.messages if m.role is Role.USER]
+        gc.collect()
+        gc.freeze()  # the history is long-lived: keep it out of every future GC pass
+
+    @staticmethod
+    def _metrics_of(message: Message) -> ReplyMetrics:
+        cost = message.usage.cost if message.usage is not None else None
+        return ReplyMetrics(
+            message.usage, message.ttft, message.duration, message.finish_reason, cost, message.cost_estimated
+        )
+
+    # ----- models -----------------------------------------------------------------------------------------
+
+    @work(group="models", exclusive=True, exit_on_error=False)
+    async def load_models(self) -> None:
+        """Fill the model details (context, prices) from the cached or live models list."""
+        from anannas_tui.core.errors import ApiError
+
+        catalog = self.app.model_catalog
+        if catalog.cached() is None:
+            try:
+                await catalog.load()
+            except ApiError as error:
+                title, body = error_toast(error)
+                self.notify(body.plain, title=f"Models list: {title}", severity="warning", markup=False)
+        self._show_model()
+
+    def _show_model(self) -> None:
+        info = self.model_info
+        self.sidebar.model = info
+        self.title_bar.model_id = self.model_id
+
+    @property
+    def model_info(self) -> ModelInfo | None:
+        """What the models list says about the current model (None before it loads or if unlisted)."""
+        return self.app.model_catalog.find(self.model_id)
+
+    def watch_model_id(self, model_id: str) -> None:
+        if self.is_mounted:
+            self._show_model()
+
+    def watch_streaming(self, streaming: bool) -> None:
+        self.title_bar.status_severity = "information"
+        self.title_bar.status = "streaming…" if streaming else ""
+        self.sidebar.streaming = streaming
+
+    def watch_last_metrics(self, metrics: ReplyMetrics | None) -> None:
+        self.sidebar.last = metrics
+
+    def watch_totals(self, totals: SessionTotals) -> None:
+        self.sidebar.totals = totals
+
+    @on(ModelSelected)
+    def use_model(self, message: ModelSelected) -> None:
+        """Switch the conversation to another model (from the picker or the command palette)."""
+        from anannas_tui.core.model_catalog import remember_pick
+
+        self.model_id = self.session.model = message.model_id
+        try:
+            remember_pick(message.model_id)
+        except OSError as error:
+            self.notify(f"Could not remember the model: {error.strerror}", severity="warning", markup=False)
+        self.notify(f"Model: {message.model_id}", markup=False, timeout=3)
+        self.autosave()
+
+    # ----- sending ----------------------------------------------------------------------------------------
+
+    @on(PromptInput.Submitted)
+    async def send_prompt(self, message: PromptInput.Submitted) -> None:
+        """Show the user's turn and start the reply; while a reply streams, the prompt is kept."""
+        if self.streaming:
+            self.notify("A reply is still streaming: Escape stops it.", severity="warning", timeout=3)
+            return
+        text = message.text
+        if self._editing is not None:
+            await self._drop_from(self._editing)
+            self._editing = None
+        self.prompt.remember(text)
+        self.prompt.clear()
+        user = Message(role=Role.USER, content=text)
+        if not self.session.title:
+            self.session.set_title_from(text)
+            self.title_bar.session_title = self.session.title
+        self.session.messages.append(user)
+        self._records[await self.chat_pane.add_user(text)] = user
+        await self._start_reply(self.session.api_messages())
+
+    async def _start_reply(self, messages: list[dict[str, str]], prefix: str = "") -> None:
+        view = await self.chat_pane.add_assistant(self.model_id)
+        if prefix:
+            view.append(prefix)
+        self.streaming = True
+        self.stream_reply(view, messages, prefix)
+
+    @work(group="reply", exclusive=True, exit_on_error=False)
+    async def stream_reply(self, view: AssistantMessage, messages: list[dict[str, str]], prefix: str) -> None:
+        """Stream one reply into `view`; record and save it however it ends."""
+        outcome = ReplyOutcome(self.model_id)
+        if prefix:
+            outcome.content.append(prefix)
+        try:
+            await run_reply(self.app.client, messages, self.session.params, _ViewSink(self, view), outcome)
+        except asyncio.CancelledError:
+            outcome.stopped = True
+            raise
+        finally:
+            await self._finish_reply(view, outcome)
+
+    async def _finish_reply(self, view: AssistantMessage, outcome: ReplyOutcome) -> None:
+        """Mark the reply's end on screen, add it to the session and save; show any error."""
+        message = outcome.to_message(self.model_info)
+        metrics = outcome.metrics(self.model_info)
+        note = {Status.STOPPED: "stopped", Status.INCOMPLETE: "incomplete"}.get(message.status)
+        footer = " · ".join(part for part in (metrics.summary(), note) if part)
+        await view.finish(str(message.status), footer)
+        self.session.messages.append(message)
+        self._records[view] = message
+        self.last_metrics = metrics
+        self.totals = self.totals.add(metrics)
+        self.streaming = False
+        if outcome.error is not None:
+            notify_error(self.app, outcome.error)
+            entry = ErrorEntry(outcome.error, self.model_id)
+            self._records[await self.chat_pane.mount_entry(entry)] = message
+        self.autosave()
+        gc.collect(1)
+
+    def show_retry(self, event: RetryScheduled) -> None:
+        """A retry is scheduled: one toast for the whole wait, and a countdown in the title bar."""
+        notify_retry(self.app, event)
+        remaining = [event.delay]
+
+        def tick() -> None:
+            remaining[0] = max(remaining[0] - 1, 0)
+            self.title_bar.status = retry_status(event, remaining[0])
+
+        self.title_bar.status_severity = "warning"
+        self.title_bar.status = retry_status(event, event.delay)
+        self.set_interval(1, tick, repeat=max(int(event.delay), 1))
+
+    def autosave(self) -> None:
+        """Save the session (atomically); a failed save is reported and the conversation stays in memory."""
+        if not self.session.messages:
+            return
+        result = self.app.session_store.save(self.session)
+        if result.message:
+            severity: Literal["warning", "error"] = "warning" if result.ok else "error"
+            title = "Saved elsewhere" if result.ok else "Not saved"
+            self.notify(result.message, title=title, severity=severity, timeout=10, markup=False)
+
+    # ----- actions ----------------------------------------------------------------------------------------
+
+    def action_stop(self) -> None:
+        """Stop the reply in flight (its text so far stays, marked stopped); otherwise return to the prompt."""
+        if self.streaming:
+            self.workers.cancel_group(self, "reply")
+        else:
+            self.prompt.focus()
+
+    def action_pick_model(self) -> None:
+        """Open the model picker."""
+        from anannas_tui.core.state import load_state
+        from anannas_tui.screens.model_picker import ModelPickerDialog
+
+        state = load_state()
+        dialog = ModelPickerDialog(
+            self.app.model_catalog, current=self.model_id, favourites=state.favourites, recent=state.recent_models
+        )
+
+        def picked(result: str | list[str] | None) -> None:
+            if isinstance(result, str):
+                self.post_message(ModelSelected(result))
+
+        self.app.push_screen(dialog, picked)
+
+    def action_edit_settings(self) -> None:
+        """Edit this conversation's system prompt and parameters."""
+        from anannas_tui.screens.params_dialog import ParamsDialog
+
+        current = ConversationSettings(self.session.system_prompt, self.session.params)
+
+        def saved(settings: ConversationSettings | None) -> None:
+            if settings is not None:
+                self.session.system_prompt, self.session.params = settings.system_prompt, settings.params
+                self.notify("Prompt and parameters saved for this conversation.", timeout=3)
+                self.autosave()
+
+        self.app.push_screen(ParamsDialog(current), saved)
+
+    def _last(self, role: Role) -> Message | None:
+        return next((m for m in reversed(self.session.messages) if m.role is role), None)
+
+    async def _drop_from(self, message: Message) -> None:
+        """Remove `message` and everything after it, from the session and the screen."""
+        index = next(i for i, m in enumerate(self.session.messages) if m is message)
+        dropped = self.session.messages[index:]
+        del self.session.messages[index:]
+        widgets = [widget for widget, record in self._records.items() if any(record is m for m in dropped)]
+        for widget in widgets:
+            del self._records[widget]
+        await self.chat_pane.remove_entries(widgets)
+
+    async def action_regenerate(self) -> None:
+        """Ask for the last reply again (the old one is replaced)."""
+        if self.streaming or self._last(Role.USER) is None:
+            return
+        last = self.session.messages[-1]
+        if last.role is Role.ASSISTANT:
+            await self._drop_from(last)
+        await self._start_reply(self.session.api_messages())
+
+    async def action_edit_last(self) -> None:
+        """Put the last prompt back in the prompt box; sending replaces it and its reply."""
+        last = self._last(Role.USER)
+        if self.streaming or last is None:
+            return
+        self._editing = last
+        self.prompt.load_text(last.content)
+        self.prompt.move_cursor(self.prompt.document.end)
+        self.prompt.focus()
+        self.notify("Editing the last prompt: Enter resends it and replaces its reply.", timeout=4)
+
+    async def action_continue_reply(self) -> None:
+        """Ask the model to carry on from a stopped, incomplete or length-cut reply."""
+        last = self.session.messages[-1] if self.session.messages else None
+        cut = last is not None and (
+            last.status in (Status.STOPPED, Status.INCOMPLETE) or last.finish_reason == "length"
+        )
+        if self.streaming or last is None or last.role is not Role.ASSISTANT or not cut:
+            self.notify("Nothing to continue: the last reply is complete.", timeout=3)
+            return
+        prefix = last.content
+        history = self.session.api_messages() + [{"role": "user", "content": CONTINUE_PROMPT}]
+        await self._drop_from(last)
+        await self._start_reply(history, prefix)
+
+    def _selected_reply(self) -> Message | None:
+        selected = self.chat_pane.selected
+        record = self._records.get(selected) if selected is not None else None
+        return record or self._last(Role.ASSISTANT)
+
+    def action_copy_message(self) -> None:
+        """Copy the selected message (or the last reply) as raw text."""
+        message = self._selected_reply()
+        if message is not None and message.content:
+            self.app.copy_to_clipboard(message.content)
+
+    def action_copy_code(self) -> None:
+        """Pick one code block of the selected message (or the last reply) and copy its raw source."""
+        from anannas_tui.screens.code_picker import CodePickerDialog, code_blocks
+
+        message = self._selected_reply()
+        blocks = code_blocks(message.content) if message is not None else []
+        if not blocks:
+            self.notify("No code blocks in that message.", timeout=3)
+            return
+
+        def chosen(code: str | None) -> None:
+            if code:
+                self.app.copy_to_clipboard(code)
+
+        self.app.push_screen(CodePickerDialog(blocks), chosen)
+
+    async def action_delete_message(self) -> None:
+        """Delete the selected message from the conversation."""
+        selected = self.chat_pane.selected
+        record = self._records.pop(selected, None) if selected is not None else None
+        if selected is None or self.streaming:
+            return
+        if record is not None and any(m is record for m in self.session.messages):
+            self.session.messages = [m for m in self.session.messages if m is not record]
+        await self.chat_pane.remove_entries([selected])
+        self.autosave()
+
+    def action_toggle_sidebar(self) -> None:
+        """Show or hide the usage sidebar."""
+        self.toggle_class("-sidebar-hidden")
+
+    async def action_new_chat(self) -> None:
+        """Start a new conversation (the current one is already saved)."""
+        if self.streaming:
+            self.workers.cancel_group(self, "reply")
+        self.session = self._new_session()
+        self.session.model = self.model_id
+        self._records.clear()
+        await self.chat_pane.clear()
+        self.totals = SessionTotals()
+        self.last_metrics = None
+        self.title_bar.session_title = ""
+        self.prompt.focus()
+
+    def action_sessions(self) -> None:
+        """Browse saved conversations: open one, start a new one, rename, delete or duplicate."""
+        from anannas_tui.screens.sessions import SessionChoice, SessionsScreen
+
+        def chosen(choice: SessionChoice | None) -> None:
+            if choice is None:
+                return
+            if choice.action == "new":
+                self.run_worker(self.action_new_chat())
+            elif choice.path is not None:
+                self.open_session(choice.path)
+
+        self.app.push_screen(SessionsScreen(self.app.session_store, self.session.id), chosen)
+
+    def open_session(self, path: Path) -> None:
+        """Replace this chat with a saved one (this one is already saved)."""
+        from anannas_tui.core.session_store import SessionNotFound, SessionUnreadable
+
+        if self.streaming:
+            self.workers.cancel_group(self, "reply")
+        try:
+            loaded = self.app.session_store.load(path)
+        except (SessionNotFound, SessionUnreadable, OSError) as error:
+            self.notify(for_display(str(error)), title="Could not open", severity="error", markup=False)
+            return
+        if loaded.read_only:
+            self.notify(for_display(loaded.read_only), title="Read-only session", severity="warning", markup=False)
+        self.app.switch_screen(ChatScreen(loaded.session))
+
+    @on(ErrorEntry.RetryRequested)
+    async def retry_after_error(self) -> None:
+        """Retry the failed reply."""
+        await self.action_regenerate()
+
+    @on(ErrorEntry.SwitchModelRequested)
+    def switch_after_error(self) -> None:
+        """Pick another model after an error."""
+        self.action_pick_model()
+
+    @on(ChatPane.LinkClicked)
+    def confirm_link(self, message: ChatPane.LinkClicked) -> None:
+        """Links never open on a click alone: confirm with the full URL shown."""
+        from anannas_tui.screens.link_dialog import LinkDialog
+
+        self.app.push_screen(LinkDialog(message.href))
+
+    def system_commands(self) -> Iterable[SystemCommand]:
+        """Every chat action, for the command palette."""
+        extra = (("y", "copy_message", "Copy message", False), ("d", "delete_message", "Delete message", False))
+        for key, action, description, _ in (*ACTIONS, *extra):
+            yield SystemCommand(description, f"{description} ({key})", getattr(self, f"action_{action}"))

@@ -1,0 +1,104 @@
+"""The multi-line prompt: Enter sends, ctrl+j / alt+enter add a newline, Up in an empty prompt recalls.
+
+Terminals cannot tell shift+enter from enter, so the newline keys are ctrl+j (what most terminals send for
+ctrl+enter too) and alt+enter. The widget has a fixed height range and soft wrap, so typing does not change the
+screen's layout on every key (the stock `Input` reflows the whole screen per keystroke; see performance.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import events
+from textual.message import Message
+from textual.widgets import TextArea
+
+#: Keys that insert a newline instead of sending.
+NEWLINE_KEYS = frozenset({"ctrl+j", "alt+enter", "shift+enter", "ctrl+enter"})
+
+
+class PromptInput(TextArea):
+    """Where the user writes; posts `PromptInput.Submitted` on Enter."""
+
+    DEFAULT_CSS = """
+    PromptInput {
+        height: auto;
+        min-height: 3;
+        max-height: 10;
+        border: tall $border-blurred;
+        padding: 0 1;
+        &:focus { border: tall $border; }
+    }
+    """
+
+    @dataclass
+    class Submitted(Message):
+        """The user pressed Enter on a non-empty prompt."""
+
+        prompt: PromptInput
+        text: str
+
+        @property
+        def control(self) -> PromptInput:
+            """The prompt that was submitted."""
+            return self.prompt
+
+    def __init__(self, *, id: str | None = None, placeholder: str = "") -> None:
+        super().__init__(
+            id=id,
+            soft_wrap=True,
+            show_line_numbers=False,
+            tab_behavior="focus",
+            compact=False,
+            placeholder=placeholder,
+        )
+        self.prompt_history: list[str] = []
+        """Earlier prompts, oldest first (the screen restores it from the session)."""
+        self._history_index: int | None = None
+
+    def remember(self, text: str) -> None:
+        """Add a sent prompt to the history (consecutive duplicates are kept once)."""
+        if text and (not self.prompt_history or self.prompt_history[-1] != text):
+            self.prompt_history.append(text)
+        self._history_index = None
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            self._submit()
+            return
+        if event.key in NEWLINE_KEYS:
+            event.stop()
+            event.prevent_default()
+            self.insert("\n")
+            return
+        if event.key in ("up", "down") and self._recall(event.key):
+            event.stop()
+            event.prevent_default()
+            return
+        await super()._on_key(event)
+
+    def _submit(self) -> None:
+        if self.text.strip():
+            self.post_message(self.Submitted(self, self.text))
+
+    def _recall(self, key: str) -> bool:
+        """Step through the history when the prompt is empty or showing a recalled prompt."""
+        recalling = self._history_index is not None
+        if not self.prompt_history or (self.text and not recalling):
+            return False
+        if key == "up":
+            index = len(self.prompt_history) - 1 if self._history_index is None else max(self._history_index - 1, 0)
+        elif self._history_index is None:
+            return False
+        else:
+            index = self._history_index + 1
+        if index >= len(self.prompt_history):
+            self._history_index = None
+            self.load_text("")
+            return True
+        self._history_index = index
+        self.load_text(self.prompt_history[index])
+        self.move_cursor(self.document.end)
+        return True
