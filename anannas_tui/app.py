@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 from textual.theme import Theme
@@ -66,6 +67,7 @@ class AnannasApp(App[None]):
         self.low_bandwidth = options.low_bandwidth or options.config.ui.low_bandwidth
         if self.low_bandwidth:
             self.animation_level = "none"
+            self.add_class("-low-bandwidth")  # app.tcss hides spinners, which redraw even when not animated
         self._client: AnannasClient | None = None
         self._catalog: ModelCatalog | None = None
         self._store: SessionStore | None = None
@@ -155,9 +157,13 @@ class AnannasApp(App[None]):
         self.push_screen(self._first_screen())
 
     def _first_screen(self) -> Screen[Any]:
-        """A resumed session (--session), or a new chat."""
+        """A resumed session (--session), a new comparison (--compare), or a new chat."""
         from anannas_tui.screens.chat import ChatScreen
 
+        if self.options.session_path is None and self.options.compare:
+            from anannas_tui.screens.compare import CompareScreen
+
+            return CompareScreen(models=self.options.compare)
         if self.options.session_path is None:
             return ChatScreen()
         from anannas_tui.core.session_store import SessionNotFound, SessionUnreadable
@@ -169,7 +175,9 @@ class AnannasApp(App[None]):
             return ChatScreen()
         if loaded.read_only:
             self.notify(for_display(loaded.read_only), title="Read-only session", severity="warning", markup=False)
-        return ChatScreen(loaded.session)
+        from anannas_tui.screens.compare import screen_for
+
+        return screen_for(loaded.session)
 
     def watch_theme(self, theme: str) -> None:
         """Remember a theme picked in the app (config.toml is never written)."""
@@ -181,13 +189,29 @@ class AnannasApp(App[None]):
         except OSError as error:
             self.notify(f"Could not remember the theme: {error.strerror}", severity="warning", markup=False)
 
+    # ----- low bandwidth ----------------------------------------------------------------------------------
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """In low-bandwidth mode no text cursor blinks, in any screen or dialog.
+
+        A blinking cursor redraws its line twice a second, which is the only thing an idle screen would still
+        send over a slow link. Focus is where the blink timer starts, so every text widget is caught here,
+        including those in dialogs that know nothing about the mode.
+        """
+        from textual.widgets import Input, TextArea
+
+        if self.low_bandwidth and isinstance(event.widget, Input | TextArea):
+            event.widget.cursor_blink = False
+
     # ----- sessions ---------------------------------------------------------------------------------------
 
     def _chat_for(self, session_id: str) -> Any:
-        """The chat screen showing `session_id`, if one is open."""
+        """The chat (or comparison) screen showing `session_id`, if one is open."""
         from anannas_tui.screens.chat import ChatScreen
+        from anannas_tui.screens.compare import CompareScreen
 
-        return next((s for s in self.screen_stack if isinstance(s, ChatScreen) and s.session.id == session_id), None)
+        screens = (s for s in self.screen_stack if isinstance(s, ChatScreen | CompareScreen))
+        return next((s for s in screens if s.session.id == session_id), None)
 
     def on_sessions_screen_renamed(self, message: Any) -> None:
         """Keep an open chat's title in step with a rename, so its next autosave keeps the new title."""

@@ -11,11 +11,11 @@ import asyncio
 import gc
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Literal
+from typing import ClassVar, Literal
 
 from textual import getters, on, work
 from textual.app import ComposeResult, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -52,6 +52,7 @@ ACTIONS: tuple[tuple[str, str, str, bool], ...] = (
     ("ctrl+g", "copy_code", "Copy code block", False),
     ("ctrl+b", "toggle_sidebar", "Sidebar", False),
     ("ctrl+n", "new_chat", "New chat", False),
+    ("f3", "open_compare", "Compare models", False),
 )
 
 
@@ -77,10 +78,11 @@ class ChatScreen(Screen[None]):
 
     CSS_PATH = "chat.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
-    BINDINGS = [
-        Binding(key, action, description, show=shown, priority=key == "escape")
-        for key, action, description, shown in ACTIONS
-    ] + [
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(
+            Binding(key, action, description, show=shown, priority=key == "escape")
+            for key, action, description, shown in ACTIONS
+        ),
         # Transcript keys: a focused prompt takes printable keys first, so these act only while the
         # transcript has focus (tab to it, then up/down or j/k to select a message).
         Binding("y", "copy_message", "Copy message", show=False),
@@ -466,7 +468,24 @@ class ChatScreen(Screen[None]):
             return
         if loaded.read_only:
             self.notify(for_display(loaded.read_only), title="Read-only session", severity="warning", markup=False)
-        self.app.switch_screen(ChatScreen(loaded.session))
+        from anannas_tui.screens.compare import screen_for
+
+        self.app.switch_screen(screen_for(loaded.session))
+
+    def action_open_compare(self) -> None:
+        """Tick 2-4 models and ask them the same prompts side by side, with this chat's system prompt and
+        parameters (this chat is already saved)."""
+        from anannas_tui.screens.compare import CompareScreen
+        from anannas_tui.screens.model_picker import ModelPickerDialog
+
+        def picked(result: str | list[str] | None) -> None:
+            if isinstance(result, list):
+                if self.streaming:
+                    self.workers.cancel_group(self, "reply")
+                settings = self.session.system_prompt, self.session.params, self.app.base_url
+                self.app.switch_screen(CompareScreen(Session.new_compare(result, *settings)))
+
+        self.app.push_screen(ModelPickerDialog(self.app.model_catalog, current=self.model_id, multi=True), picked)
 
     @on(ErrorEntry.RetryRequested)
     async def retry_after_error(self) -> None:

@@ -1,0 +1,202 @@
+"""A Markdown message rendered to rows, growing as the reply streams in.
+
+Only the last top-level blocks of a Markdown document can still change when text is appended, so each
+render parses just the tail from the start of those (`LIVE_BLOCKS`): every block before them is finished, is
+rendered once into `frozen` rows and is never touched again. Per update the work is bounded by the size of
+the last blocks, not of the reply. (Textual's `Markdown.append` keeps only one block live, and gets lists
+wrong: "1. a" then "1" then "." renders two lists where a one-shot parse gives one.)
+
+The one construct that breaks the assumption is a link reference definition (`[x]: http://...`), which can
+change links in earlier blocks; when one is seen, `finish()` renders the whole text again, so the final rows
+always equal a one-shot render of the complete reply.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from anannas_tui.widgets.markdown_lines.code import HighlightCache
+from anannas_tui.widgets.markdown_lines.lines import POOL, Box, Line, PackedLine, blank, fit
+from anannas_tui.widgets.markdown_lines.palette import Palette
+from anannas_tui.widgets.markdown_lines.render import BlockRenderer
+from anannas_tui.widgets.markdown_lines.tree import Node, build
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+_parsers: list[MarkdownIt] = []
+
+
+def parser() -> MarkdownIt:
+    """The same preset Textual's Markdown widget uses (tables, strikethrough, autolinks).
+
+    Made on first use: importing markdown-it costs ~20 ms, which the first frame need not wait for.
+    """
+    if not _parsers:
+        from markdown_it import MarkdownIt
+
+        _parsers.append(MarkdownIt("gfm-like"))
+    return _parsers[0]
+
+
+LIVE_BLOCKS = 2
+"""Top-level blocks kept live (re-parsed on every update). One is not enough: a block that has just begun
+can still turn into the continuation of the one before it ("1" is a paragraph until "1." makes it the next
+item of the list above), so the block before the last is only final once a later one exists."""
+
+
+@dataclass
+class SourceBlock:
+    """One top-level block: its first source line (relative to the parsed text) and its syntax tree."""
+
+    line: int
+    node: Node
+
+
+def parse_blocks(source: str, env: dict[str, Any] | None = None) -> list[SourceBlock]:
+    """Split `source` into its top-level blocks (each a syntax tree with one root block)."""
+    tokens = parser().parse(source, {} if env is None else env)
+    blocks: list[SourceBlock] = []
+    group: list[Token] = []
+    for token in tokens:
+        group.append(token)
+        if token.level == 0 and token.nesting <= 0:
+            line = group[0].map[0] if group[0].map else 0
+            blocks.append(SourceBlock(line, build(group)[0]))
+            group = []
+    return blocks
+
+
+def line_offset(text: str, line: int) -> int:
+    """The character offset where line `line` of `text` starts (lines end at "\\n" only, as in markdown-it)."""
+    offset = 0
+    for _ in range(line):
+        found = text.find("\n", offset)
+        if found < 0:
+            return len(text)
+        offset = found + 1
+    return offset
+
+
+class MarkdownDocument:
+    """Markdown text and its rendered rows: finished blocks frozen, the last block re-rendered per update."""
+
+    def __init__(self, text: str = "") -> None:
+        self._parts: list[str] = []
+        self._text = text
+        self._live_offset = 0
+        self._frozen: list[PackedLine] = []
+        self._frozen_margin: int | None = None
+        self._live: list[Line] = []
+        self._key: tuple[object, ...] | None = None
+        self._dirty = bool(text)
+        self._final = False
+        self._references = False
+        self._parses = 0
+        self._highlights = HighlightCache()
+
+    @property
+    def text(self) -> str:
+        """The whole Markdown source so far."""
+        if self._parts:
+            self._text += "".join(self._parts)
+            self._parts.clear()
+        return self._text
+
+    @property
+    def final(self) -> bool:
+        """Whether `finish()` was called: the source is complete."""
+        return self._final
+
+    def append(self, text: str) -> None:
+        """Add source text (already sanitised); rendering waits for the next `render`."""
+        if text:
+            self._parts.append(text)
+            self._dirty = True
+
+    def finish(self) -> None:
+        """Mark the source complete: the next render freezes the last block as well."""
+        self._final = True
+        self._dirty = True
+
+    @property
+    def height(self) -> int:
+        """Rendered rows (as of the last `render`)."""
+        return len(self._frozen) + len(self._live)
+
+    def row(self, y: int) -> Line:
+        """Rendered row `y` (0 <= y < height)."""
+        frozen = self._frozen
+        return POOL.unpack(frozen[y]) if y < len(frozen) else self._live[y - len(frozen)]
+
+    def rows(self) -> list[Line]:
+        """All rendered rows."""
+        return [self.row(y) for y in range(self.height)]
+
+    def render(self, width: int, palette: Palette) -> bool:
+        """Bring the rows up to date for `width` and `palette`; return whether anything changed."""
+        key = (width, palette.key)
+        if key != self._key:
+            self._key = key
+            self._reset()
+        if not self._dirty:
+            return False
+        self._dirty = False
+        self._render_tail(width, palette)
+        if self._final and self._references and self._parses > 1:
+            # A reference definition can change links in blocks frozen before it was seen.
+            self._reset()
+            self._render_tail(width, palette)
+        return True
+
+    def _render_tail(self, width: int, palette: Palette) -> None:
+        """Parse from the start of the unfinished blocks; freeze what is finished, redraw the rest."""
+        self._parses += 1
+        tail = self.text[self._live_offset :]
+        env: dict[str, Any] = {}
+        blocks = parse_blocks(tail, env)
+        self._references = self._references or bool(env.get("references"))
+        finished = len(blocks) if self._final else max(len(blocks) - LIVE_BLOCKS, 0)
+        renderer = BlockRenderer(palette, final=True)
+        for block in blocks[:finished]:
+            self._freeze(renderer.render(block.node, width, palette.base), width, palette)
+        self._live = []
+        if not blocks:
+            return  # only blank lines so far: they may yet become part of a block (indented code)
+        if finished == len(blocks):
+            self._live_offset = len(self.text)
+            return
+        self._live_offset += line_offset(tail, blocks[finished].line)
+        live = BlockRenderer(palette, final=False, cache=self._highlights)
+        margin = self._frozen_margin
+        for block in blocks[finished:]:
+            box = live.render(block.node, width, palette.base)
+            if margin is not None:
+                self._live.extend([blank(width, palette.base)] * max(margin, box.margin_top))
+            self._live.extend(fit(line, width, palette.base) for line in box.lines)
+            margin = box.margin_bottom
+
+    def _freeze(self, box: Box, width: int, palette: Palette) -> None:
+        """Append a finished block's rows, separated from the previous block by the collapsed margin."""
+        if self._frozen_margin is not None:
+            gap = POOL.pack(blank(width, palette.base))
+            self._frozen.extend([gap] * max(self._frozen_margin, box.margin_top))
+        self._frozen.extend(POOL.pack(fit(line, width, palette.base)) for line in box.lines)
+        self._frozen_margin = box.margin_bottom
+
+    def _reset(self) -> None:
+        """Forget every rendered row (new width or theme, or a reference definition at the end)."""
+        self._live_offset = 0
+        self._frozen = []
+        self._frozen_margin = None
+        self._live = []
+        self._dirty = True
+        self._parses = 0
+        self._highlights = HighlightCache()
+
+
+def code_blocks(text: str) -> list[str]:
+    """The source of every fenced code block in `text`, nested ones included, in document order."""
+    return [token.content for token in parser().parse(text) if token.type == "fence"]
