@@ -7,7 +7,6 @@ frame does not wait for httpx), the model catalog, the theme, and the single cli
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,10 +17,9 @@ from textual.theme import Theme
 
 from anannas_tui.commands import ModelCommands
 from anannas_tui.core import paths
-from anannas_tui.core.config import Config
 from anannas_tui.core.sanitize import for_display
-from anannas_tui.core.secret import Secret
 from anannas_tui.core.state import load_state, update_state
+from anannas_tui.options import AppOptions
 from anannas_tui.themes import (
     DEFAULT_THEME,
     THEME_VARIABLE_DEFAULTS,
@@ -37,22 +35,6 @@ if TYPE_CHECKING:
     from anannas_tui.core.session_store import SessionStore
 
 
-@dataclass
-class AppOptions:
-    """How the app was started (the CLI builds this; tests build it directly)."""
-
-    config: Config = field(default_factory=Config)
-    api_key: Secret | None = None
-    demo: bool = False
-    model: str | None = None
-    """The model from --model; otherwise the last one picked, then the config's."""
-    session_path: Path | None = None
-    """A session file to resume (--session)."""
-    compare: list[str] = field(default_factory=list)
-    """Models to open side by side (--compare)."""
-    low_bandwidth: bool = False
-
-
 class AnannasApp(App[None]):
     """anannas-tui."""
 
@@ -64,7 +46,7 @@ class AnannasApp(App[None]):
     def __init__(self, options: AppOptions) -> None:
         super().__init__()
         self.options = options
-        self.low_bandwidth = options.low_bandwidth or options.config.ui.low_bandwidth
+        self.low_bandwidth = options.is_low_bandwidth
         if self.low_bandwidth:
             self.animation_level = "none"
             self.add_class("-low-bandwidth")  # app.tcss hides spinners, which redraw even when not animated

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import os
 
 from anannas_tui.cli.common import EXIT_OK, EXIT_USAGE, UsageError, load_settings, report, require_key
+from anannas_tui.options import AppOptions
+
+#: Frames per second in low-bandwidth mode (Textual reads TEXTUAL_FPS once, when it is imported).
+LOW_BANDWIDTH_FPS = "10"
 
 
 def run_tui(args: argparse.Namespace) -> int:
     """Run the TUI; a missing key or bad config is reported before the screen opens (exit 2)."""
-    from anannas_tui.app import AppOptions, make_app
-
     try:
         config = load_settings(args)
         options = AppOptions(config=config, demo=args.demo, model=args.model, low_bandwidth=args.low_bandwidth)
@@ -28,6 +31,10 @@ def run_tui(args: argparse.Namespace) -> int:
     except UsageError as error:
         report(str(error))
         return EXIT_USAGE
+    if options.is_low_bandwidth:
+        os.environ.setdefault("TEXTUAL_FPS", LOW_BANDWIDTH_FPS)
+    from anannas_tui.app import make_app  # Textual is imported only now.
+
     app = make_app(options)
     app.run()
     return app.return_code or EXIT_OK

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from textual.content import Content
+from textual.geometry import Size
 from textual.widget import Widget
 
 #: A row: its label and its value (already `Content`, so values are never parsed as markup).
@@ -51,6 +52,10 @@ class StatRows(Widget):
     def text(self) -> str:
         """The rows as plain "label: value" lines, independent of the width (for tests and copying)."""
         return "\n".join(f"{label}: {value.plain}" for label, value in self._rows)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        """The rows' height at the width being laid out (not the width of the last render)."""
+        return _line_count(self._rows, width)
 
     def render(self) -> Content:
         """Right-align each value against the current width; a value too long for its row goes under it."""
