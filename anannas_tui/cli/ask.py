@@ -10,7 +10,6 @@ import argparse
 import asyncio
 import json
 import sys
-from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from anannas_tui.cli.common import (
@@ -28,17 +27,10 @@ from anannas_tui.cli.common import (
 from anannas_tui.core.client import AnannasClient
 from anannas_tui.core.config import ChatParams
 from anannas_tui.core.errors import ApiError
-from anannas_tui.core.events import (
-    ContentDelta,
-    Finished,
-    ReasoningDelta,
-    RetryScheduled,
-    StreamFailed,
-    Usage,
-    UsageReported,
-)
-from anannas_tui.core.metrics import ReplyMetrics, ReplyTimer, reply_metrics
+from anannas_tui.core.events import RetryScheduled, Usage
+from anannas_tui.core.metrics import ReplyMetrics
 from anannas_tui.core.models import ModelInfo
+from anannas_tui.core.reply import ReplyOutcome, run_reply
 from anannas_tui.core.sanitize import StreamSanitizer, for_display
 
 
@@ -62,36 +54,23 @@ def add_parser(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
-@dataclass
-class Answer:
-    """One model's reply as it accumulates."""
-
-    model: str
-    content: list[str] = field(default_factory=list)
-    reasoning: list[str] = field(default_factory=list)
-    usage: Usage | None = None
-    finish_reason: str | None = None
-    error: ApiError | None = None
-    metrics: ReplyMetrics | None = None
-
-    def as_json(self) -> dict[str, Any]:
-        """The `--json` document for this reply."""
-        metrics = self.metrics or ReplyMetrics()
-        error = None
-        if self.error is not None:
-            error = {"title": self.error.title, "status": self.error.status, **dict(self.error.details())}
-        return {
-            "model": self.model,
-            "content": "".join(self.content),
-            "reasoning": "".join(self.reasoning) or None,
-            "finish_reason": self.finish_reason,
-            "usage": None if self.usage is None else _usage_json(self.usage),
-            "cost": None if metrics.cost is None else str(metrics.cost),
-            "cost_estimated": metrics.cost_estimated,
-            "ttft_s": metrics.ttft,
-            "duration_s": metrics.duration,
-            "error": error,
-        }
+def answer_json(outcome: ReplyOutcome, metrics: ReplyMetrics) -> dict[str, Any]:
+    """The `--json` document for one reply."""
+    error = None
+    if outcome.error is not None:
+        error = {"title": outcome.error.title, "status": outcome.error.status, **dict(outcome.error.details())}
+    return {
+        "model": outcome.model,
+        "content": outcome.text,
+        "reasoning": "".join(outcome.reasoning) or None,
+        "finish_reason": outcome.finish_reason,
+        "usage": None if outcome.usage is None else _usage_json(outcome.usage),
+        "cost": None if metrics.cost is None else str(metrics.cost),
+        "cost_estimated": metrics.cost_estimated,
+        "ttft_s": metrics.ttft,
+        "duration_s": metrics.duration,
+        "error": error,
+    }
 
 
 def _usage_json(usage: Usage) -> dict[str, Any]:
@@ -134,60 +113,63 @@ class _Printer:
         self.out.flush()
 
 
+class _TerminalSink:
+    """A `ReplySink` for the CLI: reply text to stdout, reasoning and retry notes to stderr."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.printer = None if args.json else _Printer(sys.stdout)
+
+    def append(self, text: str) -> None:
+        if self.printer:
+            self.printer.write(text)
+
+    def append_reasoning(self, text: str) -> None:
+        if self.args.reasoning and not self.args.json:
+            sys.stderr.write(for_display(text))
+
+    def retry_scheduled(self, event: RetryScheduled) -> None:
+        if not self.args.quiet:
+            report(f"{event.error.title}; retrying in {event.delay:.1f} s ({event.attempt}/{event.attempts})")
+
+    def close(self, text: str) -> None:
+        """Flush what the sanitiser held back; end a terminal's last line."""
+        if self.printer:
+            self.printer.close()
+            if text and not text.endswith("\n") and sys.stdout.isatty():
+                sys.stdout.write("\n")
+
+
 async def stream_answer(
-    client: AnannasClient, answer: Answer, messages: list[dict[str, str]], args: argparse.Namespace
-) -> None:
-    """Stream one model's reply into `answer`, printing as it arrives unless `--json`."""
-    printer = None if args.json else _Printer(sys.stdout)
-    timer = ReplyTimer()
-    async for event in client.stream_chat(answer.model, messages, ChatParams()):
-        match event:
-            case ContentDelta(text=text):
-                timer.token()
-                answer.content.append(text)
-                if printer:
-                    printer.write(text)
-            case ReasoningDelta(text=text):
-                timer.token()
-                answer.reasoning.append(text)
-                if args.reasoning and not args.json:
-                    sys.stderr.write(for_display(text))
-            case UsageReported(usage=usage):
-                answer.usage = usage
-            case Finished(reason=reason):
-                answer.finish_reason = reason
-            case RetryScheduled() as retry if not args.quiet:
-                report(f"{retry.error.title}; retrying in {retry.delay:.1f} s ({retry.attempt}/{retry.attempts})")
-            case StreamFailed(error=error):
-                answer.error = error
-    timer.end()
-    if printer:
-        printer.close()
-        if answer.content and not "".join(answer.content).endswith("\n") and sys.stdout.isatty():
-            sys.stdout.write("\n")
-    answer.metrics = reply_metrics(timer, answer.usage, answer.finish_reason, await _model_info(client, answer))
+    client: AnannasClient, model: str, messages: list[dict[str, str]], args: argparse.Namespace
+) -> tuple[ReplyOutcome, ReplyMetrics]:
+    """Stream one model's reply, printing as it arrives unless `--json`; return it with its metrics."""
+    sink = _TerminalSink(args)
+    outcome = ReplyOutcome(model)
+    await run_reply(client, messages, ChatParams(), sink, outcome)
+    sink.close(outcome.text)
+    return outcome, outcome.metrics(await _model_info(client, outcome))
 
 
-async def _model_info(client: AnannasClient, answer: Answer) -> ModelInfo | None:
+async def _model_info(client: AnannasClient, outcome: ReplyOutcome) -> ModelInfo | None:
     """The model's prices, needed only to estimate a cost the gateway did not bill."""
-    if answer.usage is None or answer.usage.cost is not None:
+    if outcome.usage is None or outcome.usage.cost is not None:
         return None
     try:
         models = await client.list_models()
     except ApiError:
         return None
-    return next((model for model in models if model.id == answer.model), None)
+    return next((model for model in models if model.id == outcome.model), None)
 
 
-def _report_answer(answer: Answer, args: argparse.Namespace, several: bool) -> None:
-    if answer.error is not None:
-        for line in error_report(answer.error):
+def _report_answer(outcome: ReplyOutcome, metrics: ReplyMetrics, args: argparse.Namespace, several: bool) -> None:
+    if outcome.error is not None:
+        for line in error_report(outcome.error):
             print(line, file=sys.stderr)
-    if not args.quiet and answer.metrics is not None:
-        summary = answer.metrics.summary()
-        prefix = f"{for_display(answer.model)} · " if several else ""
-        if summary:
-            print(f"[{prefix}{summary}]", file=sys.stderr)
+    summary = metrics.summary()
+    if not args.quiet and summary:
+        prefix = f"{for_display(outcome.model)} · " if several else ""
+        print(f"[{prefix}{summary}]", file=sys.stderr)
 
 
 async def _ask(args: argparse.Namespace, prompt: str) -> int:
@@ -196,18 +178,18 @@ async def _ask(args: argparse.Namespace, prompt: str) -> int:
     messages = ([{"role": "system", "content": args.system}] if args.system else []) + [
         {"role": "user", "content": prompt}
     ]
-    answers = [Answer(model) for model in models]
+    answers: list[tuple[ReplyOutcome, ReplyMetrics]] = []
     async with open_client(config, demo=args.demo) as client:
-        for answer in answers:
-            if len(answers) > 1 and not args.json:
-                print(f"\n=== {for_display(answer.model)} ===", flush=True)
-            await stream_answer(client, answer, messages, args)
-            _report_answer(answer, args, len(answers) > 1)
+        for model in models:
+            if len(models) > 1 and not args.json:
+                print(f"\n=== {for_display(model)} ===", flush=True)
+            answers.append(await stream_answer(client, model, messages, args))
+            _report_answer(*answers[-1], args, len(models) > 1)
     if args.json:
-        documents = [answer.as_json() for answer in answers]
+        documents = [answer_json(*answer) for answer in answers]
         json.dump(documents if len(documents) > 1 else documents[0], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
-    return EXIT_API if any(answer.error for answer in answers) else EXIT_OK
+    return EXIT_API if any(outcome.error for outcome, _ in answers) else EXIT_OK
 
 
 def run(args: argparse.Namespace) -> int:

@@ -11,11 +11,10 @@ import asyncio
 import gc
 from collections.abc import Iterable
 from pathlib import Path
-from typing import ClassVar, Literal
+from typing import Literal
 
 from textual import getters, on, work
 from textual.app import ComposeResult, SystemCommand
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -33,44 +32,41 @@ from anannas_tui.core.session import Message, Role, Session, Status
 from anannas_tui.core.session_totals import SessionTotals
 from anannas_tui.error_view import error_toast, notify_error, notify_retry, retry_status
 from anannas_tui.messages import ModelSelected
+from anannas_tui.screens.screen_actions import ScreenAction, bindings, palette_commands
 from anannas_tui.widgets.chat_pane import AssistantMessage, ChatPane
 from anannas_tui.widgets.error_entry import ErrorEntry
 from anannas_tui.widgets.prompt_input import PromptInput
 from anannas_tui.widgets.title_bar import TitleBar
 from anannas_tui.widgets.usage_sidebar import UsageSidebar
+from anannas_tui.widgets.view_sink import ViewSink
 
-#: (key, action, description, shown in the footer) for every chat action; the bindings and the command palette
-#: both read this. The footer shows the few that fit in 80 columns; ctrl+p lists them all.
-ACTIONS: tuple[tuple[str, str, str, bool], ...] = (
-    ("escape", "stop", "Stop", False),
-    ("ctrl+o", "pick_model", "Model", True),
-    ("ctrl+s", "sessions", "Sessions", True),
-    ("f2", "edit_settings", "Prompt & params", True),
-    ("ctrl+r", "regenerate", "Regenerate", True),
-    ("ctrl+l", "edit_last", "Edit last prompt", False),
-    ("ctrl+t", "continue_reply", "Continue reply", False),
-    ("ctrl+g", "copy_code", "Copy code block", False),
-    ("ctrl+b", "toggle_sidebar", "Sidebar", False),
-    ("ctrl+n", "new_chat", "New chat", False),
-    ("f3", "open_compare", "Compare models", False),
+#: Every chat action; the bindings and the command palette both read this. The footer shows the few that fit in
+#: 80 columns; ctrl+p lists them all.
+ACTIONS: tuple[ScreenAction, ...] = (
+    ScreenAction("escape", "stop", "Stop"),
+    ScreenAction("ctrl+o", "pick_model", "Model", footer=True),
+    ScreenAction("ctrl+s", "sessions", "Sessions", footer=True),
+    ScreenAction("f2", "edit_settings", "Prompt & params", footer=True),
+    ScreenAction("ctrl+r", "regenerate", "Regenerate", footer=True),
+    ScreenAction("ctrl+l", "edit_last", "Edit last prompt"),
+    ScreenAction("ctrl+t", "continue_reply", "Continue reply"),
+    ScreenAction("ctrl+g", "copy_code", "Copy code block"),
+    ScreenAction("ctrl+b", "toggle_sidebar", "Sidebar"),
+    ScreenAction("ctrl+n", "new_chat", "New chat"),
+    ScreenAction("f3", "open_compare", "Compare models"),
 )
 
+#: Transcript keys: a focused prompt takes printable keys first, so these act only while the transcript has
+#: focus (tab to it, then up/down or j/k to select a message).
+TRANSCRIPT_ACTIONS: tuple[ScreenAction, ...] = (
+    ScreenAction("y", "copy_message", "Copy message"),
+    ScreenAction("g", "copy_code", "Copy code block"),
+    ScreenAction("d,delete", "delete_message", "Delete message"),
+    ScreenAction("e", "edit_last", "Edit last prompt"),
+)
 
-class _ViewSink:
-    """Feeds a streaming reply into its message widget and retry notices into the screen."""
-
-    def __init__(self, screen: ChatScreen, view: AssistantMessage) -> None:
-        self.screen = screen
-        self.view = view
-
-    def append(self, text: str) -> None:
-        self.view.append(text)
-
-    def append_reasoning(self, text: str) -> None:
-        self.view.append_reasoning(text)
-
-    def retry_scheduled(self, event: RetryScheduled) -> None:
-        self.screen.show_retry(event)
+#: What the command palette lists: every action once.
+PALETTE_ACTIONS = (*ACTIONS, *(t for t in TRANSCRIPT_ACTIONS if t.action not in {a.action for a in ACTIONS}))
 
 
 class ChatScreen(Screen[None]):
@@ -78,18 +74,7 @@ class ChatScreen(Screen[None]):
 
     CSS_PATH = "chat.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
-    BINDINGS: ClassVar[list[BindingType]] = [
-        *(
-            Binding(key, action, description, show=shown, priority=key == "escape")
-            for key, action, description, shown in ACTIONS
-        ),
-        # Transcript keys: a focused prompt takes printable keys first, so these act only while the
-        # transcript has focus (tab to it, then up/down or j/k to select a message).
-        Binding("y", "copy_message", "Copy message", show=False),
-        Binding("g", "copy_code", "Copy code block", show=False),
-        Binding("d,delete", "delete_message", "Delete message", show=False),
-        Binding("e", "edit_last", "Edit last prompt", show=False),
-    ]
+    BINDINGS = bindings((*ACTIONS, *TRANSCRIPT_ACTIONS))
 
     app = getters.app(AnannasApp)
     chat_pane = getters.query_one(ChatPane)
@@ -251,7 +236,7 @@ class ChatScreen(Screen[None]):
         if prefix:
             outcome.content.append(prefix)
         try:
-            await run_reply(self.app.client, messages, self.session.params, _ViewSink(self, view), outcome)
+            await run_reply(self.app.client, messages, self.session.params, ViewSink(view, self.show_retry), outcome)
         except asyncio.CancelledError:
             outcome.stopped = True
             raise
@@ -506,6 +491,4 @@ class ChatScreen(Screen[None]):
 
     def system_commands(self) -> Iterable[SystemCommand]:
         """Every chat action, for the command palette."""
-        extra = (("y", "copy_message", "Copy message", False), ("d", "delete_message", "Delete message", False))
-        for key, action, description, _ in (*ACTIONS, *extra):
-            yield SystemCommand(description, f"{description} ({key})", getattr(self, f"action_{action}"))
+        yield from palette_commands(self, PALETTE_ACTIONS)

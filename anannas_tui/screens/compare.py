@@ -10,13 +10,11 @@ become tabs; each tab still shows its figures.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
 from textual import events, getters, on, work
 from textual.app import ComposeResult, SystemCommand
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Tab, Tabs, TextArea
@@ -27,6 +25,7 @@ from anannas_tui.core.sanitize import for_display
 from anannas_tui.core.session import Role, Session, SessionKind
 from anannas_tui.error_view import TOAST_TIMEOUTS, error_severity, error_toast
 from anannas_tui.screens.chat import ChatScreen
+from anannas_tui.screens.screen_actions import ScreenAction, bindings, palette_commands
 from anannas_tui.widgets.chat_pane import ChatPane
 from anannas_tui.widgets.compare_column import CompareColumn
 from anannas_tui.widgets.prompt_input import PromptInput
@@ -39,14 +38,14 @@ MIN_COLUMN_WIDTH = 30
 """Narrower side-by-side columns would wrap every figure: more columns than fit at this width become tabs."""
 
 #: (key, action, description, shown in the footer) for the screen's own actions; the palette lists them too.
-ACTIONS: tuple[tuple[str, str, str, bool], ...] = (
-    ("escape", "stop_all", "Stop all", True),
-    ("ctrl+o", "pick_models", "Models", True),
-    ("ctrl+b", "toggle_blind", "Blind", True),
-    ("ctrl+n", "new_chat", "Chat", True),
-    ("ctrl+s", "sessions", "Sessions", False),
-    ("alt+right", "step_column(1)", "Next column", False),
-    ("alt+left", "step_column(-1)", "Previous column", False),
+ACTIONS: tuple[ScreenAction, ...] = (
+    ScreenAction("escape", "stop_all", "Stop all", footer=True),
+    ScreenAction("ctrl+o", "pick_models", "Models", footer=True),
+    ScreenAction("ctrl+b", "toggle_blind", "Blind", footer=True),
+    ScreenAction("ctrl+n", "new_chat", "Chat", footer=True),
+    ScreenAction("ctrl+s", "sessions", "Sessions"),
+    ScreenAction("alt+right", "step_column(1)", "Next column"),
+    ScreenAction("alt+left", "step_column(-1)", "Previous column"),
 )
 
 #: Column actions offered in the palette for every column: (action, description).
@@ -69,10 +68,7 @@ class CompareScreen(Screen[None]):
     """Several models answering the same prompts."""
 
     CSS_PATH = "compare.tcss"
-    BINDINGS = [
-        Binding(key, action, description, show=shown, priority=key == "escape")
-        for key, action, description, shown in ACTIONS
-    ]
+    BINDINGS = bindings(ACTIONS)
 
     app = getters.app(AnannasApp)
     prompt = getters.query_one(PromptInput)
@@ -369,11 +365,7 @@ class CompareScreen(Screen[None]):
 
     def system_commands(self) -> Iterable[SystemCommand]:
         """The screen's actions and every column's, for the command palette."""
-        for key, action, description, _ in ACTIONS:
-            name, _, argument = action.partition("(")
-            method = getattr(self, f"action_{name}")
-            callback = partial(method, int(argument.rstrip(")"))) if argument else method
-            yield SystemCommand(description, f"{description} ({key})", callback)
+        yield from palette_commands(self, ACTIONS)
         for column in self.columns:
             for action, description, key in COLUMN_ACTIONS:
                 help_text = f"or press {key} in column {column.label}"

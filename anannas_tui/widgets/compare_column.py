@@ -47,28 +47,12 @@ from anannas_tui.widgets.reply_figures import (
     reply_footer,
     saved_reply,
 )
+from anannas_tui.widgets.view_sink import ViewSink
 
 LIVE_INTERVAL = 0.25
 """Seconds between updates of the live figures while a reply streams."""
 LOW_BANDWIDTH_LIVE_INTERVAL = 1.0
 """The same over a slow link (--low-bandwidth): one small redraw a second per column."""
-
-
-class _ColumnSink:
-    """Feeds a streaming reply into its view, and retry notices into the column."""
-
-    def __init__(self, column: CompareColumn, view: AssistantMessage) -> None:
-        self.column = column
-        self.view = view
-
-    def append(self, text: str) -> None:
-        self.view.append(text)
-
-    def append_reasoning(self, text: str) -> None:
-        self.view.append_reasoning(text)
-
-    def retry_scheduled(self, event: RetryScheduled) -> None:
-        self.column.show_retry(event)
 
 
 class CompareColumn(Vertical):
@@ -243,7 +227,7 @@ class CompareColumn(Vertical):
     async def stream_reply(self, view: AssistantMessage, outcome: ReplyOutcome, messages: list[dict[str, str]]) -> None:
         """Stream one reply into `view`; record it however it ends (stopped included)."""
         try:
-            await run_reply(self.app.client, messages, self.session.params, _ColumnSink(self, view), outcome)
+            await run_reply(self.app.client, messages, self.session.params, ViewSink(view, self.show_retry), outcome)
         except asyncio.CancelledError:
             outcome.stopped = True
             raise
