@@ -204,3 +204,18 @@ def test_control_the_raw_payload_would_change_both(tmux_factory: Callable[..., T
     assert tmux.pane_title == "pwned"
     assert "hello" in tmux.buffers()
     assert "\x1b]0;pwned" in INJECTION_REPLY
+
+
+def test_resume_the_last_session_from_the_command_line(tmux_factory: Callable[..., Tmux]) -> None:
+    """`anannas-tui --session last` reopens the conversation saved by the previous run, reply and all."""
+    tmux = tmux_factory()
+    tmux.start(app_command("--demo"))
+    tmux.wait_for_text("Ask anything")
+    tmux.type("Remember this conversation")
+    tmux.press("Enter")
+    tmux.wait_for(_reply_done, "a finished reply")
+    tmux.press("C-q")
+    tmux.wait_for(lambda s: "Ask anything" not in s, "the app quitting", timeout=10)
+    tmux.run("respawn-pane", "-k", "-t", "e2e", shlex.join(app_command("--demo", "--session", "last")))
+    screen = tmux.wait_for(_reply_done, "the resumed reply's metrics line")
+    assert "demo/fast · Remember this conversation" in screen  # the title line names the resumed session

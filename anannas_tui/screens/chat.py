@@ -11,7 +11,7 @@ import asyncio
 import gc
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from textual import getters, on, work
 from textual.app import ComposeResult, SystemCommand
@@ -132,12 +132,17 @@ class ChatScreen(Screen[None]):
         self.load_models()
 
     def _show_history(self) -> None:
-        entries = self.chat_pane.load_history(self.session.messages)
+        entries = self.chat_pane.load_history(self.session.messages, footer=self._footer_for)
         self._records.update(zip(entries, self.session.messages, strict=False))
         self.totals = SessionTotals.of(self._metrics_of(m) for m in self.session.messages if m.role is Role.ASSISTANT)
         self.prompt.prompt_history = [m.content for m in self.session.messages if m.role is Role.USER]
         gc.collect()
         gc.freeze()  # the history is long-lived: keep it out of every future GC pass
+
+    def _footer_for(self, message: Any) -> str:
+        """The metrics line under a reply: its figures, and how it ended when that was not normally."""
+        note = {Status.STOPPED: "stopped", Status.INCOMPLETE: "incomplete"}.get(message.status)
+        return " · ".join(part for part in (self._metrics_of(message).summary(), note) if part)
 
     @staticmethod
     def _metrics_of(message: Message) -> ReplyMetrics:
@@ -247,9 +252,7 @@ class ChatScreen(Screen[None]):
         """Mark the reply's end on screen, add it to the session and save; show any error."""
         message = outcome.to_message(self.model_info)
         metrics = outcome.metrics(self.model_info)
-        note = {Status.STOPPED: "stopped", Status.INCOMPLETE: "incomplete"}.get(message.status)
-        footer = " · ".join(part for part in (metrics.summary(), note) if part)
-        await view.finish(str(message.status), footer)
+        await view.finish(str(message.status), self._footer_for(message))
         self.session.messages.append(message)
         self._records[view] = message
         self.last_metrics = metrics
