@@ -15,7 +15,6 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 from textual.theme import Theme
 
-from anannas_tui.commands import ModelCommands
 from anannas_tui.core import paths
 from anannas_tui.core.sanitize import for_display
 from anannas_tui.core.state import load_state, update_state
@@ -30,9 +29,18 @@ from anannas_tui.themes import (
 )
 
 if TYPE_CHECKING:
+    from textual.command import Provider
+
     from anannas_tui.core.client import AnannasClient
     from anannas_tui.core.model_catalog import ModelCatalog
     from anannas_tui.core.session_store import SessionStore
+
+
+def _model_commands() -> type[Provider]:
+    """The palette's model search, imported when the palette first opens (not at start-up)."""
+    from anannas_tui.commands import ModelCommands
+
+    return ModelCommands
 
 
 class AnannasApp(App[None]):
@@ -40,7 +48,7 @@ class AnannasApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "anannas-tui"
-    COMMANDS = App.COMMANDS | {ModelCommands}
+    COMMANDS = App.COMMANDS | {_model_commands}
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(self, options: AppOptions) -> None:
@@ -62,7 +70,7 @@ class AnannasApp(App[None]):
     def base_url(self) -> str:
         """The endpoint in use (the demo has its own)."""
         if self.options.demo:
-            from anannas_tui.core.demo import DEMO_BASE_URL
+            from anannas_tui.core.demo_models import DEMO_BASE_URL
 
             return DEMO_BASE_URL
         return self.options.config.api.base_url

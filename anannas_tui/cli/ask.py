@@ -10,7 +10,7 @@ import argparse
 import asyncio
 import json
 import sys
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from anannas_tui.cli.common import (
     EXIT_API,
@@ -24,7 +24,6 @@ from anannas_tui.cli.common import (
     open_client,
     report,
 )
-from anannas_tui.core.client import AnannasClient
 from anannas_tui.core.config import ChatParams
 from anannas_tui.core.errors import ApiError
 from anannas_tui.core.events import RetryScheduled, Usage
@@ -32,6 +31,9 @@ from anannas_tui.core.metrics import ReplyMetrics
 from anannas_tui.core.models import ModelInfo
 from anannas_tui.core.reply import ReplyOutcome, run_reply
 from anannas_tui.core.sanitize import StreamSanitizer, for_display
+
+if TYPE_CHECKING:
+    from anannas_tui.core.client import AnannasClient
 
 
 def add_parser(subparsers: Any) -> None:

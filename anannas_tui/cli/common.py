@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from anannas_tui.core.client import AnannasClient
 from anannas_tui.core.config import Config, ConfigError, load_config
-from anannas_tui.core.demo import DEFAULT_DEMO_MODEL, demo_client
+from anannas_tui.core.demo_models import DEFAULT_DEMO_MODEL
 from anannas_tui.core.errors import ApiError
 from anannas_tui.core.keystore import KeyStoreError, load_key, missing_key_message
 from anannas_tui.core.sanitize import for_display
 from anannas_tui.core.secret import Secret
+
+if TYPE_CHECKING:
+    from anannas_tui.core.client import AnannasClient
 from anannas_tui.core.state import load_state
 
 EXIT_OK = 0
@@ -57,7 +59,13 @@ def load_settings(args: argparse.Namespace) -> Config:
 
 
 def open_client(config: Config, *, demo: bool) -> AnannasClient:
-    """The client for the configured endpoint, or for the offline demo; a missing key is a `UsageError`."""
+    """The client for the configured endpoint, or for the offline demo; a missing key is a `UsageError`.
+
+    httpx is imported here, not at start-up: the TUI and `--help` never pay for it before they need it.
+    """
+    from anannas_tui.core.client import AnannasClient
+    from anannas_tui.core.demo import demo_client
+
     if demo:
         return demo_client(config.api)
     api = config.api

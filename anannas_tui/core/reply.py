@@ -8,9 +8,8 @@ to implement `ReplySink`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from anannas_tui.core.client import AnannasClient
 from anannas_tui.core.config import ChatParams
 from anannas_tui.core.errors import ApiError
 from anannas_tui.core.events import (
@@ -26,6 +25,9 @@ from anannas_tui.core.events import (
 from anannas_tui.core.metrics import ReplyMetrics, ReplyTimer, reply_metrics
 from anannas_tui.core.models import ModelInfo
 from anannas_tui.core.session import Message, Role, Status
+
+if TYPE_CHECKING:  # the client pulls in httpx, which the TUI imports only after its first frame
+    from anannas_tui.core.client import AnannasClient
 
 #: What is appended to the history to ask a model to carry on from a cut-off reply.
 CONTINUE_PROMPT = "Continue exactly where your previous reply stopped. Do not repeat anything already written."

@@ -103,7 +103,7 @@ class ChatScreen(Screen[None]):
         return Session.new(model, settings.system_prompt, settings.params, self.app.base_url)
 
     def _default_model(self) -> str:
-        from anannas_tui.core.demo import DEFAULT_DEMO_MODEL
+        from anannas_tui.core.demo_models import DEFAULT_DEMO_MODEL
         from anannas_tui.core.state import load_state
 
         model = load_state().last_model or self.app.options.config.chat.model
@@ -129,7 +129,7 @@ class ChatScreen(Screen[None]):
         if self.session.messages:
             self._show_history()
         self.prompt.focus()
-        self.load_models()
+        self.call_after_refresh(self.load_models)  # after the first frame: it may import httpx and read a cache
 
     def _show_history(self) -> None:
         entries = self.chat_pane.load_history(self.session.messages, footer=self._footer_for)
