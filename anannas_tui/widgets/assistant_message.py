@@ -65,27 +65,25 @@ class AssistantMessage(TranscriptEntry):
             footer: The metrics line shown under a finished reply.
             low_bandwidth: Redraw at most 10 times a second.
         """
-        streaming = status is None
-        super().__init__(id=id, classes="-streaming" if streaming else STATUS_CLASSES.get(status or "", ""))
+        super().__init__(id=id, classes="-streaming" if status is None else STATUS_CLASSES.get(status, ""))
         self.model = model
         """The model that is answering (display is sanitised)."""
-        self._content = StreamChannel()
-        self._reasoning_raw = StreamChannel()
+        self._content, self._reasoning_raw = StreamChannel(), StreamChannel()
         self.document = MarkdownDocument()
-        self.reasoning = ReasoningSection(expanded=streaming)
-        self._title = Rows()
-        self._footer = Rows()
+        """The reply's Markdown and its rendered rows."""
+        self.reasoning = ReasoningSection(expanded=status is None)
+        """The reasoning section above the reply (open while it streams, folded after)."""
+        self._title, self._footer = Rows(), Rows()
         self._footer_text = footer
-        self._status = status
+        self._status: str | None = None
         self._key: tuple[object, ...] | None = None
         self._sources: list[RowSource] = []
         self._budget = DrawBudget()
         self._coalescer = FrameCoalescer(self, self._draw, LOW_BANDWIDTH_INTERVAL if low_bandwidth else FRAME_INTERVAL)
-        if reasoning:
-            self.append_reasoning(reasoning)
-        if content:
-            self.append(content)
-        if not streaming:
+        self.append_reasoning(reasoning)
+        self.append(content)
+        if status is not None:  # a reply from history: everything is here already
+            self._status = status
             self._take(final=True)
 
     # ----- streaming --------------------------------------------------------------------------------------
@@ -102,23 +100,23 @@ class AssistantMessage(TranscriptEntry):
 
     @low_bandwidth.setter
     def low_bandwidth(self, value: bool) -> None:
+        """Switch the redraw limit (takes effect from the next frame)."""
         self._coalescer.interval = LOW_BANDWIDTH_INTERVAL if value else FRAME_INTERVAL
 
     def append(self, text: str) -> None:
-        """Add reply text as it arrives; cheap enough to call for every token."""
-        if text:
+        """Add reply text as it arrives; cheap enough to call for every token (ignored once finished)."""
+        if text and self.streaming:
             self._content.add(text)
-            if self.streaming:
-                self._coalescer.request()
+            self._coalescer.request()
 
     def append_reasoning(self, text: str) -> None:
-        """Add reasoning text as it arrives."""
-        if text:
+        """Add reasoning text as it arrives (ignored once finished)."""
+        if text and self.streaming:
             self._reasoning_raw.add(text)
-            if self.streaming:
-                self._coalescer.request()
+            self._coalescer.request()
 
     def on_mount(self) -> None:
+        """Draw any text that arrived before the widget was mounted."""
         super().on_mount()
         if self._content.pending or self._reasoning_raw.pending:
             self._coalescer.request()
@@ -167,6 +165,7 @@ class AssistantMessage(TranscriptEntry):
     # ----- rows -------------------------------------------------------------------------------------------
 
     def update_rows(self, width: int, palette: Palette) -> bool:
+        """Render the reply, reasoning, title and footer for `width`; only what changed is redrawn."""
         changed = self.document.render(width, palette)
         title_style = palette.base + palette["reasoning-title"]
         body_style = palette.base + palette["reasoning"]
@@ -196,6 +195,7 @@ class AssistantMessage(TranscriptEntry):
         return gap + self._line(text, role.get(self._status or "", "footer"), width, palette)
 
     def row_sources(self) -> Sequence[RowSource]:
+        """Title, reasoning, (gap,) reply, footer."""
         return self._sources
 
     def _estimate_rows(self, width: int) -> int:

@@ -56,6 +56,7 @@ class ChatPane(VerticalScroll):
 
         @property
         def control(self) -> ChatPane:
+            """The chat pane (for `@on(ChatPane.LinkClicked, "#id")`)."""
             return self.pane
 
     @dataclass
@@ -67,6 +68,7 @@ class ChatPane(VerticalScroll):
 
         @property
         def control(self) -> ChatPane:
+            """The chat pane."""
             return self.pane
 
     def __init__(self, *, low_bandwidth: bool = False, id: str | None = None, classes: str | None = None) -> None:
@@ -81,11 +83,13 @@ class ChatPane(VerticalScroll):
         self._width = 0
 
     def compose(self) -> ComposeResult:
+        """The style holder and the two spacers; entries are mounted between the spacers."""
         yield self.entry_styles
         yield self._window.top
         yield self._window.bottom
 
     def on_mount(self) -> None:
+        """Follow the bottom from the start."""
         self.anchor()
 
     # ----- adding and removing ----------------------------------------------------------------------------
@@ -106,6 +110,7 @@ class ChatPane(VerticalScroll):
     async def mount_entry(self, widget: Widget) -> Widget:
         """Add any widget (an error entry, a notice) at the bottom of the transcript."""
         await self.mount(widget, before=self._window.bottom)
+        self._window.invalidate()
         self._update_window()
         return widget
 
@@ -124,6 +129,7 @@ class ChatPane(VerticalScroll):
         entries = [entry_for(message, footer(message) if footer is not None else "") for message in messages]
         defer_older(entries, self.app.size)
         self.mount_all(entries, before=self._window.bottom)
+        self._window.invalidate()
         self._update_window()  # before the first frame: only the newest entries take part in it
         self.anchor()
         self.call_after_refresh(self._loader.start)
@@ -136,6 +142,7 @@ class ChatPane(VerticalScroll):
             self.select(None)
         if doomed:
             await self.remove_children(doomed)
+            self._window.invalidate()
             self._update_window()
 
     async def clear(self) -> None:
@@ -143,6 +150,7 @@ class ChatPane(VerticalScroll):
         self.select(None)
         self._loader.stop()
         await self.remove_children(self.entries)
+        self._window.invalidate()
         self._update_window()
         self.anchor()
 
@@ -203,12 +211,15 @@ class ChatPane(VerticalScroll):
         self.select(entries[index] if 0 <= index < len(entries) else current)
 
     def action_select_previous(self) -> None:
+        """Select the previous message (up / k)."""
         self.select_previous()
 
     def action_select_next(self) -> None:
+        """Select the next message (down / j)."""
         self.select_next()
 
     def action_select_none(self) -> None:
+        """Clear the selection (escape)."""
         self.select(None)
 
     # ----- events from entries ----------------------------------------------------------------------------
@@ -225,6 +236,7 @@ class ChatPane(VerticalScroll):
 
     def entry_resized(self, entry: Widget) -> None:
         """An entry's height changed (a streaming reply grew): keep the spacers exact."""
+        self._window.invalidate()
         self._update_window()
 
     # ----- windowing (see transcript_window.py) -----------------------------------------------------------
@@ -256,12 +268,14 @@ class ChatPane(VerticalScroll):
         """Run `change` (which may resize entries) without moving the text at the top of the view."""
         if self._window.following():
             change()
+            self._window.invalidate()
             self._update_window()
             return
         view = self.scroll_y
         before = self.placements()
         anchor = next((p for p in before if p.top + p.height > view), None)
         change()
+        self._window.invalidate()
         if anchor is not None:
             after = next(p for p in self.placements() if p.widget is anchor.widget)
             target = max(view + after.top - anchor.top, 0)
@@ -277,6 +291,7 @@ class ChatPane(VerticalScroll):
             self._window.update()
 
     def watch_scroll_y(self, old: float, new: float) -> None:
+        """Render what scrolled near and move the window, before the frame is drawn."""
         super().watch_scroll_y(old, new)
         if self.is_attached:
             self._loader.near_view()
@@ -290,6 +305,7 @@ class ChatPane(VerticalScroll):
             for entry in self.entries:
                 if isinstance(entry, TranscriptEntry) and not entry.display:
                     entry.deferred = True
+            self._window.invalidate()
             self._loader.near_view()
             self._loader.start()
         self._update_window()

@@ -58,6 +58,7 @@ class EntryStyles(Widget):
         )
 
     def notify_style_update(self) -> None:
+        """The stylesheet changed: read the roles again."""
         super().notify_style_update()
         self._roles = None
 

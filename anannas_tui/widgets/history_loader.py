@@ -29,6 +29,9 @@ SLICE_SECONDS = 0.008
 STEP_SECONDS = 0.03
 """Pause between background steps, leaving the event loop free for input and frames."""
 
+QUIET_SECONDS = 0.3
+"""Background rendering pauses until the view has been still this long."""
+
 EAGER_SCREENS = 2
 """Screenfuls of the newest messages rendered before the first frame."""
 
@@ -37,19 +40,29 @@ class HistoryMessage(Protocol):
     """What `load_history` needs of a saved message (the session's `Message` fits)."""
 
     @property
-    def role(self) -> str: ...
+    def role(self) -> str:
+        """ "user" or "assistant"."""
+        ...
 
     @property
-    def content(self) -> str: ...
+    def content(self) -> str:
+        """The text as received (raw: it is sanitised for display here)."""
+        ...
 
     @property
-    def model(self) -> str | None: ...
+    def model(self) -> str | None:
+        """The model that answered."""
+        ...
 
     @property
-    def status(self) -> str: ...
+    def status(self) -> str:
+        """complete, stopped, incomplete or error."""
+        ...
 
     @property
-    def reasoning(self) -> str: ...
+    def reasoning(self) -> str:
+        """The model's reasoning, if any."""
+        ...
 
 
 def entry_for(message: HistoryMessage, footer: str = "") -> Widget:
@@ -71,15 +84,25 @@ def entry_for(message: HistoryMessage, footer: str = "") -> Widget:
 class HistoryHost(Protocol):
     """What the loader needs from the chat pane."""
 
-    def placements(self) -> list[Placement]: ...
+    def placements(self) -> list[Placement]:
+        """Every entry's position in the scroll space."""
+        ...
 
-    def view_span(self) -> tuple[float, float]: ...
+    def view_span(self) -> tuple[float, float]:
+        """The rows on screen."""
+        ...
 
-    def content_width(self, widget: Widget) -> int: ...
+    def content_width(self, widget: Widget) -> int:
+        """The width an entry renders at."""
+        ...
 
-    def keep_view(self, change: Callable[[], None]) -> None: ...
+    def keep_view(self, change: Callable[[], None]) -> None:
+        """Run `change` without moving the text on screen."""
+        ...
 
-    def set_timer(self, delay: float, callback: Callable[[], None], *, name: str | None = None) -> Timer: ...
+    def set_timer(self, delay: float, callback: Callable[[], None], *, name: str | None = None) -> Timer:
+        """Textual's timer."""
+        ...
 
 
 def defer_older(entries: Sequence[Widget], screen: Size) -> None:
@@ -101,6 +124,7 @@ class HistoryLoader:
     def __init__(self, host: HistoryHost) -> None:
         self.host = host
         self._timer: Timer | None = None
+        self._scrolled = 0.0
 
     def start(self) -> None:
         """Begin (or continue) rendering deferred entries in the background."""
@@ -115,6 +139,9 @@ class HistoryLoader:
 
     def _step(self) -> None:
         self._timer = None
+        if time.perf_counter() - self._scrolled < QUIET_SECONDS:
+            self.start()  # the user is scrolling: leave the frames to them, the view renders what it needs
+            return
         top, bottom = self.host.view_span()
         middle = (top + bottom) / 2
         deferred = [p for p in self.host.placements() if _deferred(p.widget)]
@@ -134,6 +161,7 @@ class HistoryLoader:
 
     def near_view(self) -> None:
         """Render every deferred entry within a screen of the viewport (before the frame is drawn)."""
+        self._scrolled = time.perf_counter()
         top, bottom = self.host.view_span()
         screen = bottom - top
         near = [

@@ -88,11 +88,19 @@ class DrawBudget:
     def __init__(self, chars: int = 4_000) -> None:
         self.chars = chars
         """Characters the next frame may take."""
+        self._rate = 0.0
 
     def record(self, chars: int, seconds: float) -> None:
-        """A frame drew `chars` characters in `seconds`."""
-        if chars >= 200 and seconds > 0:
-            self.chars = int(min(max(chars / seconds * self.FRAME_BUDGET, 500), 50_000))
+        """A frame drew `chars` characters in `seconds`: adjust the next frame's share.
+
+        The drawing rate is smoothed over frames, so one slow frame (the first code block loads its
+        highlighter, a collection runs) does not starve the next ones and let a backlog build up.
+        """
+        if chars < 200 or seconds <= 0:
+            return
+        rate = chars / seconds
+        self._rate = rate if not self._rate else 0.7 * self._rate + 0.3 * rate
+        self.chars = int(min(max(self._rate * self.FRAME_BUDGET, 2_000), 50_000))
 
 
 class FrameCoalescer:

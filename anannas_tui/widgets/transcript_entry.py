@@ -29,9 +29,13 @@ class RowSource(Protocol):
     """Anything with rendered rows: a Markdown document, wrapped plain text, a fixed list."""
 
     @property
-    def height(self) -> int: ...
+    def height(self) -> int:
+        """Rows rendered."""
+        ...
 
-    def row(self, y: int) -> Line: ...
+    def row(self, y: int) -> Line:
+        """Rendered row `y`."""
+        ...
 
 
 class Rows:
@@ -42,9 +46,11 @@ class Rows:
 
     @property
     def height(self) -> int:
+        """Number of rows."""
         return len(self.rows)
 
     def row(self, y: int) -> Line:
+        """Row `y`."""
         return self.rows[y]
 
 
@@ -128,13 +134,14 @@ class TranscriptEntry(Widget):
         return self._palette
 
     def notify_style_update(self) -> None:
-        # Cheap: the rows are only drawn again if the new palette differs (a theme change, not a class toggle).
+        """Styles changed: re-read the palette (rows are redrawn only if it differs, as on a theme change)."""
         super().notify_style_update()
         self._palette = None
         if self.is_attached:
             self.refresh(layout=True)
 
     def on_mount(self) -> None:
+        """Redraw with the new colours when the theme changes."""
         self.watch(self.app, "theme", self._theme_changed, init=False)
 
     def _theme_changed(self) -> None:
@@ -174,6 +181,7 @@ class TranscriptEntry(Widget):
         return self.content_size.width or self._width
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        """The rows at `width` (rendering them now), or an estimate while deferred."""
         if self.deferred:
             return self.estimate_rows(width)
         return self.rows_for(width)
@@ -186,6 +194,7 @@ class TranscriptEntry(Widget):
             resized(self)
 
     def render_line(self, y: int) -> Strip:
+        """Row `y` as a Strip, with selection offsets and any selection highlight (only rows on screen)."""
         width = self.content_size.width
         if self.deferred or y >= self.row_count:
             return Strip.blank(width, self.visual_style.rich_style)
@@ -198,9 +207,11 @@ class TranscriptEntry(Widget):
     # ----- selection and clicks ---------------------------------------------------------------------------
 
     def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        """The selected text, as the rows show it."""
         return selection.extract("\n".join(self.text_rows())), "\n"
 
     def selection_updated(self, selection: Selection | None) -> None:
+        """Repaint to show the new selection."""
         self.refresh()
 
     def action_link(self, href: str) -> None:
@@ -208,6 +219,7 @@ class TranscriptEntry(Widget):
         self.post_message(self.LinkClicked(self, href))
 
     def on_click(self) -> None:
+        """Tell the chat pane (which selects the entry)."""
         self.post_message(self.Clicked(self))
 
 

@@ -20,8 +20,12 @@ from textual.widget import Widget
 
 from anannas_tui.widgets.transcript_entry import TranscriptEntry
 
-MARGIN_SCREENS = 2
-"""Screens of content kept displayed above and below the viewport (scrolling a page never hits a spacer)."""
+MARGIN_SCREENS = 3
+"""Screens of content displayed above and below the viewport when the window moves."""
+
+KEEP_SCREENS = 1
+"""The window stays put while it still has this many screens either side of the viewport: scrolling a page
+is then a plain scroll, and the layout changes only every couple of screens."""
 
 
 class Spacer(Widget):
@@ -43,9 +47,11 @@ class Spacer(Widget):
             self.refresh(layout=True)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        """The height it stands in for."""
         return self.rows
 
     def render_line(self, y: int) -> Strip:
+        """Blank (it is never on screen long: entries are shown before they scroll into view)."""
         return Strip.blank(self.size.width, self.visual_style.rich_style)
 
 
@@ -75,6 +81,8 @@ class TranscriptWindow:
         self.top = Spacer()
         self.bottom = Spacer()
         self._heights: dict[Widget, int] = {}
+        self._placements: list[Placement] | None = None
+        self._shown: tuple[Widget, Widget] | None = None
 
     def height_of(self, widget: Widget, width: int | None = None) -> int | None:
         """An entry's height in rows: rendered, estimated, or last laid out (None: never laid out)."""
@@ -89,7 +97,26 @@ class TranscriptWindow:
             self._heights[widget] = widget.outer_size.height
         return self._heights.get(widget)
 
+    def invalidate(self) -> None:
+        """Entries were added, removed or changed height: compute positions again next time."""
+        self._placements = None
+
     def placements(self) -> list[Placement]:
+        """Every entry's top and height (cached until `invalidate`; scrolling asks on every step)."""
+        if self._placements is None or self._other_heights_changed():
+            self._placements = self._compute()
+        return self._placements
+
+    def _other_heights_changed(self) -> bool:
+        """Whether a shown widget that is not a transcript entry (an error entry) changed height."""
+        assert self._placements is not None
+        return any(
+            p.widget.display and p.widget.outer_size.height and p.widget.outer_size.height != p.height
+            for p in self._placements
+            if not isinstance(p.widget, TranscriptEntry)
+        )
+
+    def _compute(self) -> list[Placement]:
         """Every entry's top and height, collapsing margins as the stream layout does."""
         out: list[Placement] = []
         y = 0
@@ -130,6 +157,34 @@ class TranscriptWindow:
             return max(last.top + last.height - self.viewport_height(), 0)
         return self.pane.scroll_y
 
+    def _span(self, placements: list[Placement]) -> tuple[int, int]:
+        """Indices of the first and last entry to display: the current ones while they still cover the
+        viewport with `KEEP_SCREENS` to spare, else those within `MARGIN_SCREENS` of it."""
+        screen = max(self.viewport_height(), 1)
+        view = self.view_top(placements)
+        index = {id(p.widget): position for position, p in enumerate(placements)}
+        if self._shown is not None:
+            first, last = index.get(id(self._shown[0])), index.get(id(self._shown[1]))
+            if first is not None and last is not None:
+                bottom = placements[last].top + placements[last].height
+                end = placements[-1].top + placements[-1].height
+                top = placements[first].top
+                covers = (first == 0 or top <= view - KEEP_SCREENS * screen) and (
+                    last == len(placements) - 1 or bottom >= min(end, view + (1 + KEEP_SCREENS) * screen)
+                )
+                reach = 2 + MARGIN_SCREENS  # past this, the window has drifted (following a growing reply)
+                if covers and top >= view - reach * screen and bottom <= view + (1 + reach) * screen:
+                    return first, last
+        low, high = view - MARGIN_SCREENS * screen, view + (1 + MARGIN_SCREENS) * screen
+        inside = [p.top < high and p.top + p.height > low for p in placements]
+        for position, placement in enumerate(placements):
+            widget = placement.widget
+            if not isinstance(widget, TranscriptEntry) and self.height_of(widget) is None:
+                inside[position] = True  # never laid out: its height is unknown until it is displayed
+        if not any(inside):
+            return len(placements) - 1, len(placements) - 1
+        return inside.index(True), len(inside) - 1 - inside[::-1].index(True)
+
     def update(self) -> list[Widget]:
         """Display the entries near the viewport, hide the rest; return the newly displayed ones."""
         placements = self.placements()
@@ -137,16 +192,7 @@ class TranscriptWindow:
             self.top.set_rows(0)
             self.bottom.set_rows(0)
             return []
-        screen = max(self.viewport_height(), 1)
-        view = self.view_top(placements)
-        low, high = view - MARGIN_SCREENS * screen, view + (1 + MARGIN_SCREENS) * screen
-        inside = [p.top < high and p.top + p.height > low for p in placements]
-        for index, placement in enumerate(placements):
-            widget = placement.widget
-            if not isinstance(widget, TranscriptEntry) and self.height_of(widget) is None:
-                inside[index] = True  # never laid out: its height is unknown until it is displayed
-        first = inside.index(True) if any(inside) else len(placements) - 1
-        last = len(inside) - 1 - inside[::-1].index(True) if any(inside) else first
+        first, last = self._span(placements)
         shown: list[Widget] = []
         for index, placement in enumerate(placements):
             display = first <= index <= last
@@ -154,6 +200,7 @@ class TranscriptWindow:
                 placement.widget.display = display
                 if display:
                     shown.append(placement.widget)
+        self._shown = (placements[first].widget, placements[last].widget)
         head = placements[first]
         self.top.set_rows(head.top - head.widget.styles.margin.top)
         tail = placements[last]

@@ -29,9 +29,11 @@ class UserMessage(TranscriptEntry):
         self.document = PlainDocument(for_display(text))
 
     def update_rows(self, width: int, palette: Palette) -> bool:
+        """Wrap the prompt for `width`."""
         return self.document.render(width, palette.base)
 
     def row_sources(self) -> Sequence[RowSource]:
+        """Just the prompt's rows."""
         return [self.document]
 
     def _estimate_rows(self, width: int) -> int:

@@ -16,10 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from anannas_tui.widgets.markdown_lines.code import HighlightCache
 from anannas_tui.widgets.markdown_lines.lines import POOL, Box, Line, PackedLine, blank, fit
 from anannas_tui.widgets.markdown_lines.palette import Palette
-from anannas_tui.widgets.markdown_lines.render import BlockRenderer
+from anannas_tui.widgets.markdown_lines.render import BlockRenderer, LiveBlocks
 from anannas_tui.widgets.markdown_lines.tree import Node, build
 
 if TYPE_CHECKING:
@@ -95,7 +94,7 @@ class MarkdownDocument:
         self._final = False
         self._references = False
         self._parses = 0
-        self._highlights = HighlightCache()
+        self._live_blocks = LiveBlocks()
 
     @property
     def text(self) -> str:
@@ -169,13 +168,13 @@ class MarkdownDocument:
             self._live_offset = len(self.text)
             return
         self._live_offset += line_offset(tail, blocks[finished].line)
-        live = BlockRenderer(palette, final=False, cache=self._highlights)
+        live = BlockRenderer(palette, final=False, live=self._live_blocks)
         margin = self._frozen_margin
         for block in blocks[finished:]:
             box = live.render(block.node, width, palette.base)
             if margin is not None:
                 self._live.extend([blank(width, palette.base)] * max(margin, box.margin_top))
-            self._live.extend(fit(line, width, palette.base) for line in box.lines)
+            self._live.extend(box.lines)  # (Textual crops a row that is too wide; frozen rows are fitted once)
             margin = box.margin_bottom
 
     def _freeze(self, box: Box, width: int, palette: Palette) -> None:
@@ -194,7 +193,7 @@ class MarkdownDocument:
         self._live = []
         self._dirty = True
         self._parses = 0
-        self._highlights = HighlightCache()
+        self._live_blocks = LiveBlocks()
 
 
 def code_blocks(text: str) -> list[str]:

@@ -32,20 +32,24 @@ class _Builder:
         self.position = 0
 
     def add(self, text: str) -> None:
+        """Append plain text."""
         self.parts.append(text)
         self.position += len(text)
 
     def styled(self, node: Node, style: Style) -> None:
+        """Append `node`'s children with `style` over them."""
         start = self.position
         self.walk(node)
         if self.position > start:
             self.spans.append(Span(start, self.position, style))
 
     def walk(self, parent: Node) -> None:
+        """Append every child of `parent`."""
         for node in parent.children:
             self.visit(node)
 
     def visit(self, node: Node) -> None:
+        """Append one inline element."""
         kind = node.type
         if kind == "text":
             self.add(_SPACE.sub(" ", node.content))

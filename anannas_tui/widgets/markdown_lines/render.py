@@ -8,23 +8,31 @@ ordered-list numbering match the stock widget too, so the transcript looks like 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from rich.segment import Segment
 from textual.content import Content
 from textual.style import Style
 
-from anannas_tui.widgets.markdown_lines.code import HighlightCache, render_code
+from anannas_tui.widgets.markdown_lines.code import LiveFence, render_code
 from anannas_tui.widgets.markdown_lines.inline import block_content
 from anannas_tui.widgets.markdown_lines.lines import Box, Line, blank, content_lines, prefix, stack, surround
 from anannas_tui.widgets.markdown_lines.palette import Palette
-from anannas_tui.widgets.markdown_lines.table import render_table
+from anannas_tui.widgets.markdown_lines.table import RowCache, render_table
 from anannas_tui.widgets.markdown_lines.tree import Node
 
 BULLETS = ("• ", "▪ ", "‣ ", "⭑ ", "◦ ")
 """Unordered-list bullets by nesting depth (Textual's `Markdown.BULLETS`)."""
 
 _HEADING_MARGINS = {"h1": (2, 1), "h2": (2, 1)}
+
+
+@dataclass
+class LiveBlocks:
+    """What the blocks still streaming may reuse from one frame to the next."""
+
+    fence: LiveFence = field(default_factory=LiveFence)
+    table_rows: RowCache = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -37,12 +45,12 @@ class Context:
 
 
 class BlockRenderer:
-    """Renders blocks for one palette; `final=False` lets a still-streaming fence reuse its last highlight."""
+    """Renders blocks for one palette; `final=False` lets a still-streaming fence reuse its last rows."""
 
-    def __init__(self, palette: Palette, *, final: bool = True, cache: HighlightCache | None = None) -> None:
+    def __init__(self, palette: Palette, *, final: bool = True, live: LiveBlocks | None = None) -> None:
         self.palette = palette
         self.final = final
-        self.cache = cache
+        self.live = live
 
     def render(self, node: Node, width: int, base: Style, context: Context = Context()) -> Box:
         """Render `node` at `width` cells on the background of `base`."""
@@ -59,9 +67,10 @@ class BlockRenderer:
         if kind == "blockquote":
             return self._quote(node, width, base, context)
         if kind in ("fence", "code_block"):
-            return render_code(node, width, base, self.palette, final=self.final, cache=self.cache)
+            fence = None if self.live is None else self.live.fence
+            return render_code(node, width, base, self.palette, final=self.final, live=fence)
         if kind == "table":
-            return render_table(node, width, base, self.palette)
+            return render_table(node, width, base, self.palette, None if self.live is None else self.live.table_rows)
         if kind == "hr":
             rule: Line = [Segment("─" * width, (base + self.palette["hr"]).rich_style)]
             return Box([blank(width, base), rule], 0, 1)

@@ -104,8 +104,36 @@ def _row(
     return out
 
 
-def render_table(node: Node, width: int, base: Style, palette: Palette) -> Box:
-    """A table block (margin below it, as Textual's `MarkdownTable { margin-bottom: 1 }`)."""
+RowCache = dict[tuple[object, ...], list[Line]]
+"""Rows already drawn for a table that is still streaming, by cell contents, widths and styles."""
+
+
+def _cached_row(
+    cells: list[Content],
+    widths: list[int],
+    styles: tuple[Style, Style, Style],
+    palette: Palette,
+    *,
+    header: bool,
+    cache: RowCache | None,
+) -> list[Line]:
+    """`_row`, reused from `cache` when the same cells are drawn at the same widths again."""
+    if cache is None:
+        return _row(cells, widths, styles, palette, header=header)
+    key = (tuple((cell.plain, tuple(cell.spans)) for cell in cells), tuple(widths), styles, palette.key, header)
+    rows = cache.get(key)
+    if rows is None:
+        if len(cache) > 5_000:  # a table the size of a book; start again rather than grow without end
+            cache.clear()
+        rows = cache[key] = _row(cells, widths, styles, palette, header=header)
+    return rows
+
+
+def render_table(node: Node, width: int, base: Style, palette: Palette, cache: RowCache | None = None) -> Box:
+    """A table block (margin below it, as Textual's `MarkdownTable { margin-bottom: 1 }`).
+
+    A table still streaming passes a `cache`, so a frame only draws the rows that are new or changed.
+    """
     headers, rows = _cells(node, palette)
     columns = max([len(headers), *(len(row) for row in rows)])
     if columns == 0 or width < columns * (_MIN_COLUMN + 1) + 1:
@@ -120,9 +148,11 @@ def render_table(node: Node, width: int, base: Style, palette: Palette) -> Box:
     border = base + palette["table-border"]
     header_base = base + palette["table-header"]
     lines = [_rule(widths, "┌", "┬", "┐", border)]
-    lines += _row(headers, widths, (base, header_base, border), palette, header=True)
+    lines += _cached_row(headers, widths, (base, header_base, border), palette, header=True, cache=cache)
     for row in rows:
         lines.append(_rule(widths, "├", "┼", "┤", border))
-        lines += _row(row, widths, (base, base, border), palette, header=False)
+        lines += _cached_row(row, widths, (base, base, border), palette, header=False, cache=cache)
     lines.append(_rule(widths, "└", "┴", "┘", border))
-    return Box([fit(line, width, base) for line in lines], 0, 1)
+    if sum(widths) + len(widths) + 1 != width:  # only when columns hit their minimum in a very narrow pane
+        lines = [fit(line, width, base) for line in lines]
+    return Box(lines, 0, 1)

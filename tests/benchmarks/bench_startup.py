@@ -1,0 +1,61 @@
+"""P3: process start to first frame, `anannas-tui --demo` beside a minimal Textual app, in a real pty.
+
+Both run under the real Linux driver in a pseudo-terminal (120x40); the clock runs from spawn to the first
+byte of a frame that shows the app's footer (the last widget of the first screen) or the minimal app's text.
+Runs alternate between the two so drift on a busy machine hits both alike; medians are compared.
+
+    python tests/benchmarks/bench_startup.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+from harness import HERE, PtyProcess, Result, app_available, median, ms, scratch_env
+
+APP = ([sys.executable, "-m", "anannas_tui", "--demo"], b"palette")
+MINIMAL = ([sys.executable, str(HERE / "stock_apps.py")], b"minimal-ready")
+
+
+def time_to_frame(argv: list[str], marker: bytes, root: Path) -> float | None:
+    process = PtyProcess(argv, scratch_env(root))
+    try:
+        return process.read_for(20.0, until=marker)
+    finally:
+        process.close()
+
+
+def main(quick: bool) -> None:
+    if not app_available():
+        print("# P3 skipped: anannas_tui.app:make_app is not there yet", flush=True)
+        Result("P3", "start -> first frame, --demo", None, "ms", note="skipped: no app yet").emit()
+        return
+    runs = 1 if quick else 7
+    app_times: list[float] = []
+    minimal_times: list[float] = []
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        for run in range(runs + 1):
+            app = time_to_frame(*APP, root)
+            minimal = time_to_frame(*MINIMAL, root)
+            if run == 0:
+                continue  # the first run warms the disk cache and .pyc files for both
+            if app is not None:
+                app_times.append(app)
+            if minimal is not None:
+                minimal_times.append(minimal)
+    ours, baseline = median(app_times), median(minimal_times)
+    ok = None if ours is None or baseline is None else ours <= 1.25 * baseline
+    Result(
+        "P3", "process start -> first frame, anannas-tui --demo", ms(ours), "ms", ms(baseline),
+        "minimal Textual app", "<= 1.25x baseline", ok, f"medians of {runs} runs in a pty",
+    ).emit()  # fmt: skip
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="one run each: smoke-test the script")
+    main(parser.parse_args().quick)
