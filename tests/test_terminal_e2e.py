@@ -217,5 +217,5 @@ def test_resume_the_last_session_from_the_command_line(tmux_factory: Callable[..
     tmux.press("C-q")
     tmux.wait_for(lambda s: "Ask anything" not in s, "the app quitting", timeout=10)
     tmux.run("respawn-pane", "-k", "-t", "e2e", shlex.join(app_command("--demo", "--session", "last")))
-    screen = tmux.wait_for(_reply_done, "the resumed reply's metrics line")
-    assert "demo/fast · Remember this conversation" in screen  # the title line names the resumed session
+    title = "demo/fast · Remember this conversation"  # the title line names the resumed session
+    tmux.wait_for(lambda s: _reply_done(s) and title in s, "the resumed reply, its metrics line and its title")

@@ -7,6 +7,8 @@ to implement `ReplySink`.
 
 from __future__ import annotations
 
+import asyncio
+import time
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol
 
@@ -28,6 +30,9 @@ from anannas_tui.core.session import Message, Role, Status
 
 if TYPE_CHECKING:  # the client pulls in httpx, which the TUI imports only after its first frame
     from anannas_tui.core.client import AnannasClient
+
+#: Seconds of stream processing after which the reply hands the event loop to input and frames.
+YIELD_EVERY = 0.004
 
 #: What is appended to the history to ask a model to carry on from a cut-off reply.
 CONTINUE_PROMPT = "Continue exactly where your previous reply stopped. Do not repeat anything already written."
@@ -137,8 +142,14 @@ async def run_reply(
     The caller creates `outcome` so that it still has it when the task is cancelled (then it sets
     `outcome.stopped`); the timer's end is recorded either way.
     """
+    last_yield = time.monotonic()
     try:
         async for event in client.stream_chat(outcome.model, messages, params):
             outcome.apply(event, sink)
+            # A fast stream never makes the loop wait (httpx returns buffered events at once), so keys and
+            # frames would queue behind it; give them a turn every few milliseconds.
+            if time.monotonic() - last_yield > YIELD_EVERY:
+                await asyncio.sleep(0)
+                last_yield = time.monotonic()
     finally:
         outcome.timer.end()
