@@ -248,3 +248,20 @@ async def test_textuals_default_crash_screen_would_show_the_key(options: AppOpti
     async with app.run_test(size=(120, 40)):
         stock = _crash_text(app, lambda: App._fatal_error(app))
     assert KEY in stock
+
+
+async def test_the_sidebar_follows_the_config_and_ctrl_b(options: AppOptions) -> None:
+    options.config.ui.show_sidebar = False
+    async with make_app(options).run_test(size=(120, 40)) as pilot:
+        screen = chat(pilot.app)  # type: ignore[arg-type]
+        await pilot.pause()
+        assert not screen.sidebar.display
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert screen.sidebar.display
+
+
+async def test_the_sidebar_folds_away_below_100_columns(options: AppOptions) -> None:
+    async with make_app(options).run_test(size=(99, 30)) as pilot:
+        await pilot.pause()
+        assert not chat(pilot.app).sidebar.display  # type: ignore[arg-type]

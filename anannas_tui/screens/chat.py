@@ -130,8 +130,8 @@ class ChatScreen(Screen[None]):
     def on_mount(self) -> None:
         """Show the session, wire the widgets' inputs, and fetch the models list in the background."""
         self.model_id = self.session.model
-        if self.app.low_bandwidth:
-            self.prompt.cursor_blink = False
+        if not self.app.options.config.ui.show_sidebar:
+            self.add_class("-sidebar-hidden")
         self.title_bar.session_title = self.session.title
         if self.session.messages:
             self._show_history()
