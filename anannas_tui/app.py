@@ -145,6 +145,13 @@ class AnannasApp(App[None]):
         if wanted not in self.available_themes:
             self.notify(f"Theme {wanted!r} is not available; using {DEFAULT_THEME}.", markup=False)
         self.push_screen(self._first_screen())
+        self.call_after_refresh(self._open_store)
+
+    def _open_store(self) -> None:
+        """Open the sessions folder after the first frame, removing temp files a killed save left behind."""
+        store = self.session_store
+        if store.removed_temps:
+            self.log.info(f"removed {len(store.removed_temps)} stale temp file(s) from {store.folder}")
 
     def _first_screen(self) -> Screen[Any]:
         """A resumed session (--session), a new comparison (--compare), or a new chat."""

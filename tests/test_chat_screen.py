@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from fake_payloads import INJECTION_REPLY, NORMAL_REPLY, USAGE
@@ -265,3 +266,14 @@ async def test_the_sidebar_folds_away_below_100_columns(options: AppOptions) -> 
     async with make_app(options).run_test(size=(99, 30)) as pilot:
         await pilot.pause()
         assert not chat(pilot.app).sidebar.display  # type: ignore[arg-type]
+
+
+async def test_stale_temp_files_are_cleaned_at_start(options: AppOptions, isolated_dirs: dict[str, Any]) -> None:
+    folder = isolated_dirs["data"] / "anannas-tui" / "sessions"
+    folder.mkdir(parents=True)
+    stale = folder / ".20260101-000000-x-abc.toml.k2j3h4.tmp"
+    stale.write_text("half a file", encoding="utf-8")
+    async with make_app(options).run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+    assert not stale.exists()
