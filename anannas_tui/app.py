@@ -116,6 +116,19 @@ class AnannasApp(App[None]):
             self._catalog = ModelCatalog(lambda: self.client.list_models(), paths.models_cache_file(self.base_url))
         return self._catalog
 
+    async def ensure_models(self) -> None:
+        """Load the models list unless a cached one exists; a failure is a warning toast (prices stay blank)."""
+        from anannas_tui.core.errors import ApiError
+        from anannas_tui.error_view import error_toast
+
+        if self.model_catalog.cached() is not None:
+            return
+        try:
+            await self.model_catalog.load()
+        except ApiError as error:
+            title, body = error_toast(error)
+            self.notify(body.plain, title=f"Models list: {title}", severity="warning", markup=False)
+
     async def on_unmount(self) -> None:
         """Close the connection pool."""
         if self._client is not None:

@@ -139,8 +139,8 @@ async def run_reply(
 ) -> None:
     """Stream `outcome.model`'s reply to `messages` into `sink`, recording it in `outcome`.
 
-    The caller creates `outcome` so that it still has it when the task is cancelled (then it sets
-    `outcome.stopped`); the timer's end is recorded either way.
+    The caller creates `outcome` so that it still has it when the task is cancelled: cancellation marks it
+    stopped and propagates; the timer's end is recorded either way.
     """
     last_yield = time.monotonic()
     try:
@@ -151,5 +151,8 @@ async def run_reply(
             if time.monotonic() - last_yield > YIELD_EVERY:
                 await asyncio.sleep(0)
                 last_yield = time.monotonic()
+    except asyncio.CancelledError:
+        outcome.stopped = True  # the user stopped it: what arrived stands, marked stopped
+        raise
     finally:
         outcome.timer.end()

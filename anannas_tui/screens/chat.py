@@ -7,7 +7,6 @@ so Escape cancels exactly the reply in flight and its `finally` still records an
 
 from __future__ import annotations
 
-import asyncio
 import gc
 from collections.abc import Iterable
 from pathlib import Path
@@ -30,7 +29,7 @@ from anannas_tui.core.reply import CONTINUE_PROMPT, ReplyOutcome, run_reply
 from anannas_tui.core.sanitize import for_display
 from anannas_tui.core.session import Message, Role, Session, Status
 from anannas_tui.core.session_totals import SessionTotals
-from anannas_tui.error_view import error_toast, notify_error, notify_retry, retry_status
+from anannas_tui.error_view import notify_error, notify_retry, retry_status
 from anannas_tui.messages import ModelSelected
 from anannas_tui.screens.screen_actions import ScreenAction, bindings, palette_commands
 from anannas_tui.widgets.chat_pane import AssistantMessage, ChatPane
@@ -162,15 +161,7 @@ class ChatScreen(Screen[None]):
     @work(group="models", exclusive=True, exit_on_error=False)
     async def load_models(self) -> None:
         """Fill the model details (context, prices) from the cached or live models list."""
-        from anannas_tui.core.errors import ApiError
-
-        catalog = self.app.model_catalog
-        if catalog.cached() is None:
-            try:
-                await catalog.load()
-            except ApiError as error:
-                title, body = error_toast(error)
-                self.notify(body.plain, title=f"Models list: {title}", severity="warning", markup=False)
+        await self.app.ensure_models()
         self._show_model()
 
     def _show_model(self) -> None:
@@ -248,10 +239,7 @@ class ChatScreen(Screen[None]):
             outcome.content.append(prefix)
         try:
             await run_reply(self.app.client, messages, self.session.params, ViewSink(view, self.show_retry), outcome)
-        except asyncio.CancelledError:
-            outcome.stopped = True
-            raise
-        finally:
+        finally:  # stopped (cancelled) or not, what arrived is recorded and saved
             await self._finish_reply(view, outcome)
 
     async def _finish_reply(self, view: AssistantMessage, outcome: ReplyOutcome) -> None:

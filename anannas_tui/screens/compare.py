@@ -167,15 +167,7 @@ class CompareScreen(Screen[None]):
     @work(group="models", exclusive=True, exit_on_error=False)
     async def load_models(self) -> None:
         """Load the models list (prices for the cost preview and estimated costs)."""
-        from anannas_tui.core.errors import ApiError
-
-        catalog = self.app.model_catalog
-        if catalog.cached() is None:
-            try:
-                await catalog.load()
-            except ApiError as error:
-                title, body = error_toast(error)
-                self.notify(body.plain, title=f"Models list: {title}", severity="warning", markup=False)
+        await self.app.ensure_models()
         for column in self.columns:
             column.show_preview()
 

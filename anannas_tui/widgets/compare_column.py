@@ -8,7 +8,6 @@ requests the screen decides on); the screen saves the session and shows toasts.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import time
 from dataclasses import dataclass
@@ -228,10 +227,7 @@ class CompareColumn(Vertical):
         """Stream one reply into `view`; record it however it ends (stopped included)."""
         try:
             await run_reply(self.app.client, messages, self.session.params, ViewSink(view, self.show_retry), outcome)
-        except asyncio.CancelledError:
-            outcome.stopped = True
-            raise
-        finally:
+        finally:  # stopped (cancelled) or not, what arrived is recorded and saved
             await self._finish_reply(view, outcome)
 
     async def _finish_reply(self, view: AssistantMessage, outcome: ReplyOutcome) -> None:
