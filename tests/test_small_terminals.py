@@ -291,18 +291,11 @@ async def test_no_color_is_readable_and_grey(monkeypatch: pytest.MonkeyPatch) ->
                 assert red == green == blue, f"{segment.text!r} is coloured under NO_COLOR"
 
 
-LIGHT_PALETTE_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="markdown_lines.palette._role_style drops `auto` colours: $text-muted (metrics line, reasoning) "
-    "resolves to white and vanishes on light backgrounds",
-)
-
-
 @pytest.mark.parametrize(
     "theme",
     [
         "anannas-dark",
-        pytest.param("anannas-light", marks=LIGHT_PALETTE_BUG),
+        "anannas-light",
         "anannas-high-contrast",
         "anannas-16",
     ],

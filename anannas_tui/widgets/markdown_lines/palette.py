@@ -121,13 +121,21 @@ class Palette:
         return self._key
 
 
-def _role_style(styles: StylesBase) -> Style:
-    """Only the rules a component class sets, colours kept with their alpha so they blend where drawn."""
+def _role_style(styles: StylesBase, widget: Widget) -> Style:
+    """Only the rules a component class sets, colours kept with their alpha so they blend where drawn.
+
+    An `auto` colour (`$text-muted` is "auto 60%") means "contrasting with the background": it is resolved
+    against the widget's background here, since the row renderer has no other way to know it (left as is it
+    would be white, invisible on a light theme).
+    """
     has_rule = styles.has_rule
     text = styles.text_style if has_rule("text_style") else None
+    foreground = styles.color if has_rule("color") else None
+    if foreground is not None and styles.auto_color:
+        foreground = widget.background_colors[1].get_contrast_text(foreground.a)
     return Style(
         background=styles.background if has_rule("background") else None,
-        foreground=styles.color if has_rule("color") else None,
+        foreground=foreground,
         bold=None if text is None else text.bold,
         dim=None if text is None else text.dim,
         italic=None if text is None else text.italic,
@@ -146,7 +154,7 @@ def role_style(widget: Widget, component: str) -> Style:
     """One component class of `widget` as a partial style (text spans the way Textual's Markdown does)."""
     if component.removeprefix("md--") in INLINE_ROLES:
         return widget.get_visual_style(component, partial=True)
-    return _role_style(widget.get_component_styles(component))
+    return _role_style(widget.get_component_styles(component), widget)
 
 
 def palette_for(widget: Widget) -> Palette:
