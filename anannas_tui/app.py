@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
     from anannas_tui.core.client import AnannasClient
     from anannas_tui.core.model_catalog import ModelCatalog
+    from anannas_tui.core.session import Session
     from anannas_tui.core.session_store import SessionStore
 
 
@@ -214,6 +215,19 @@ class AnannasApp(App[None]):
             event.widget.cursor_blink = False
 
     # ----- sessions ---------------------------------------------------------------------------------------
+
+    def save_session(self, session: Session) -> None:
+        """Save a conversation atomically; a failed save, or one that had to go to a new file, is a toast.
+
+        The conversation stays in memory either way, and the old file is never damaged (SessionStore.save).
+        """
+        result = self.session_store.save(session)
+        if result.message:
+            severity: Literal["warning", "error"] = "warning" if result.ok else "error"
+            title = "Saved elsewhere" if result.ok else "Not saved"
+            self.notify(result.message, title=title, severity=severity, timeout=10, markup=False)
+
+    # ----- messages from the sessions screen ---------------------------------------------------------------
 
     def _chat_for(self, session_id: str) -> Any:
         """The chat (or comparison) screen showing `session_id`, if one is open."""

@@ -25,9 +25,10 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE.parent / "tests"))  # the Pilot helpers the app tests use
 
+from pilot_helpers import converse, still, wait_for  # noqa: E402
 from textual.pilot import Pilot  # noqa: E402
-from textual.widgets import Input, TextArea  # noqa: E402
 
 from anannas_tui.app import AnannasApp, AppOptions, make_app  # noqa: E402
 from anannas_tui.core.config import Config  # noqa: E402
@@ -60,66 +61,31 @@ class Shot:
 # ----- driving the app ----------------------------------------------------------------------------------------
 
 
-async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 20.0) -> None:
-    for _ in range(int(timeout / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise TimeoutError("the app never reached the state this shot needs")
-
-
-def chat(pilot: Pilot[None]) -> ChatScreen:
-    return next(s for s in pilot.app.screen_stack if isinstance(s, ChatScreen))
-
-
-async def converse(pilot: Pilot[None], *prompts: str, model: str | None = None) -> ChatScreen:
-    """Send each prompt from the prompt box and wait for its reply to end."""
-    screen = chat(pilot)
-    await wait_for(pilot, lambda: screen.sidebar.model is not None)
-    if model is not None:
-        screen.model_id = screen.session.model = model
-    for prompt in prompts:
-        wanted = len(screen.session.messages) + 2
-        screen.prompt.load_text(prompt)
-        await pilot.press("enter")
-        await wait_for(pilot, lambda n=wanted: len(screen.session.messages) >= n and not screen.streaming)
-    await pilot.pause()
-    return screen
-
-
-async def still(pilot: Pilot[None]) -> None:
-    """Stop the focused cursor blinking (shown steadily) so the picture does not depend on timing."""
-    focused = pilot.app.focused
-    if isinstance(focused, Input | TextArea):
-        focused.cursor_blink = False
-    await pilot.pause(0.2)
-
-
 # ----- scenes -------------------------------------------------------------------------------------------------
 
 
 async def conversation(pilot: Pilot[None]) -> None:
     await converse(pilot, *CHAT_PROMPTS)
-    await still(pilot)
+    await still(pilot, 0.2)
 
 
 async def picker(pilot: Pilot[None]) -> None:
     await converse(pilot, CHAT_PROMPTS[1])
     await pilot.press("ctrl+o")
     await wait_for(pilot, lambda: not isinstance(pilot.app.screen, ChatScreen))
-    await still(pilot)
+    await still(pilot, 0.2)
 
 
 async def reasoning_with_sidebar(pilot: Pilot[None]) -> None:
     await converse(pilot, "Why is the sky blue? Explain briefly.", model="demo/reasoner")
-    await still(pilot)
+    await still(pilot, 0.2)
 
 
 async def moderation_toast(pilot: Pilot[None]) -> None:
     await converse(pilot, CHAT_PROMPTS[1])
     await converse(pilot, "Tell me something edgy", model="demo/error-moderation")
     await wait_for(pilot, lambda: bool(pilot.app._notifications))
-    await still(pilot)
+    await still(pilot, 0.2)
 
 
 async def sessions(pilot: Pilot[None]) -> None:
@@ -132,7 +98,7 @@ async def sessions(pilot: Pilot[None]) -> None:
         app.session_store.save(session, touch=False)
     await app.push_screen(SessionsScreen(app.session_store, saved[0].id, clock=lambda: NOW))
     await wait_for(pilot, lambda: "Lisbon" in screen_text(app))
-    await still(pilot)
+    await still(pilot, 0.2)
 
 
 async def comparison(pilot: Pilot[None]) -> None:
@@ -152,7 +118,7 @@ async def comparison(pilot: Pilot[None]) -> None:
         ),
     )
     pilot.app.clear_notifications()
-    await still(pilot)
+    await still(pilot, 0.2)
 
 
 def screen_text(app: Any) -> str:

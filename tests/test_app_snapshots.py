@@ -11,16 +11,13 @@ the SVGs (tests/__snapshots__/test_app_snapshots/) before committing them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
+from pilot_helpers import chat_screen, converse, still, wait_for
 from textual.pilot import Pilot
-from textual.widgets import Input, TextArea
 
 from anannas_tui.app import AnannasApp, AppOptions, make_app
 from anannas_tui.core.config import Config
 from anannas_tui.core.metrics import ReplyTimer
-from anannas_tui.screens.chat import ChatScreen
 
 THEMES = ["anannas-dark", "anannas-light"]
 
@@ -44,42 +41,6 @@ def demo_app(theme: str) -> AnannasApp:
     config = Config()
     config.ui.theme = theme
     return make_app(AppOptions(config=config, demo=True))
-
-
-def chat(pilot: Pilot[None]) -> ChatScreen:
-    screen = next(s for s in pilot.app.screen_stack if isinstance(s, ChatScreen))
-    return screen
-
-
-async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 15.0) -> None:
-    for _ in range(int(timeout / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("timed out waiting for the app")
-
-
-async def converse(pilot: Pilot[None], *prompts: str, model: str | None = None) -> ChatScreen:
-    """Send each prompt as a user would and wait for its reply to end."""
-    screen = chat(pilot)
-    await wait_for(pilot, lambda: screen.sidebar.model is not None)  # the models list has loaded
-    if model is not None:
-        screen.model_id = screen.session.model = model
-    for prompt in prompts:
-        wanted = len(screen.session.messages) + 2
-        screen.prompt.load_text(prompt)
-        await pilot.press("enter")
-        await wait_for(pilot, lambda n=wanted: len(screen.session.messages) >= n and not screen.streaming)
-    await pilot.pause()
-    return screen
-
-
-async def still(pilot: Pilot[None]) -> None:
-    """Stop the focused widget's cursor blinking (visible), so the frame is the same every run."""
-    focused = pilot.app.focused
-    if isinstance(focused, Input | TextArea):
-        focused.cursor_blink = False
-    await pilot.pause()
 
 
 @pytest.mark.parametrize("theme", THEMES)
@@ -125,7 +86,7 @@ def test_model_picker_80x24(snap_compare, theme: str) -> None:  # type: ignore[n
     async def scene(pilot: Pilot[None]) -> None:
         await converse(pilot)
         await pilot.press("ctrl+o")
-        await wait_for(pilot, lambda: pilot.app.screen is not chat(pilot))
+        await wait_for(pilot, lambda: pilot.app.screen is not chat_screen(pilot))
         await pilot.pause(0.2)
         await still(pilot)
 

@@ -9,9 +9,10 @@ filter under NO_COLOR) and its text/background contrast must stay above `MIN_CON
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
+from pilot_helpers import converse, wait_for
 from rich.color import Color as RichColor
 from rich.color import ColorSystem
 from rich.segment import Segment
@@ -49,26 +50,6 @@ def demo_app(theme: str | None = None) -> AnannasApp:
 
 def chat(app: AnannasApp) -> ChatScreen:
     return next(s for s in app.screen_stack if isinstance(s, ChatScreen))
-
-
-async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 15.0) -> None:
-    for _ in range(int(timeout / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("timed out waiting for the app")
-
-
-async def converse(pilot: Pilot[None], *prompts: str) -> ChatScreen:
-    screen = chat(pilot.app)  # type: ignore[arg-type]
-    await wait_for(pilot, lambda: screen.sidebar.model is not None)
-    for prompt in prompts:
-        wanted = len(screen.session.messages) + 2
-        screen.prompt.load_text(prompt)
-        await pilot.press("enter")
-        await wait_for(pilot, lambda n=wanted: len(screen.session.messages) >= n and not screen.streaming)
-    await pilot.pause()
-    return screen
 
 
 def screen_text(app: AnannasApp) -> list[str]:

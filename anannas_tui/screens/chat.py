@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from textual import getters, on, work
 from textual.app import ComposeResult, SystemCommand
@@ -275,13 +275,8 @@ class ChatScreen(Screen[None]):
 
     def autosave(self) -> None:
         """Save the session (atomically); a failed save is reported and the conversation stays in memory."""
-        if not self.session.messages:
-            return
-        result = self.app.session_store.save(self.session)
-        if result.message:
-            severity: Literal["warning", "error"] = "warning" if result.ok else "error"
-            title = "Saved elsewhere" if result.ok else "Not saved"
-            self.notify(result.message, title=title, severity=severity, timeout=10, markup=False)
+        if self.session.messages:
+            self.app.save_session(self.session)
 
     # ----- actions ----------------------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from textual import events, getters, on, work
 from textual.app import ComposeResult, SystemCommand
@@ -216,13 +216,8 @@ class CompareScreen(Screen[None]):
 
     def autosave(self) -> None:
         """Save the comparison (atomically); a failed save is reported and everything stays in memory."""
-        if not any(column.messages for column in self.session.columns):
-            return
-        result = self.app.session_store.save(self.session)
-        if result.message:
-            severity: Literal["warning", "error"] = "warning" if result.ok else "error"
-            title = "Saved elsewhere" if result.ok else "Not saved"
-            self.notify(result.message, title=title, severity=severity, timeout=10, markup=False)
+        if any(column.messages for column in self.session.columns):
+            self.app.save_session(self.session)
 
     # ----- actions ----------------------------------------------------------------------------------------
 
