@@ -20,11 +20,3 @@ class ModelSelected(Message):
 
     model_id: str
     """The chosen model's id, exactly as the models list gives it (already passed through `for_display`)."""
-
-
-@dataclass
-class ModelsChosen(Message):
-    """The user chose several models to compare side by side."""
-
-    model_ids: list[str]
-    """The chosen model ids, in the order they were checked."""

@@ -7,6 +7,7 @@ what the user would see (transcript text, toasts, sidebar figures) and what was 
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -273,6 +274,7 @@ async def test_stale_temp_files_are_cleaned_at_start(options: AppOptions, isolat
     folder.mkdir(parents=True)
     stale = folder / ".20260101-000000-x-abc.toml.k2j3h4.tmp"
     stale.write_text("half a file", encoding="utf-8")
+    os.utime(stale, (1_700_000_000, 1_700_000_000))  # left by a save that was killed long ago
     async with make_app(options).run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await pilot.pause()

@@ -19,6 +19,7 @@ from textual.widgets import Button
 
 from anannas_tui.app import AnannasApp, AppOptions, make_app
 from anannas_tui.core.clipboard import OSC52_MAX_SEQUENCE_BYTES
+from anannas_tui.core.paths import SSH_VARIABLES, is_over_ssh
 from anannas_tui.screens.chat import ChatScreen
 from anannas_tui.screens.link_dialog import LinkDialog
 from anannas_tui.widgets.chat_pane import ChatPane
@@ -283,3 +284,13 @@ async def test_links_that_are_not_plain_http_never_get_an_open_button(
         assert not dialog.query("#open")
         await pilot.press("escape")
         assert browser == []
+
+
+@pytest.mark.parametrize("name", SSH_VARIABLES)
+def test_any_variable_sshd_sets_means_over_ssh(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """SSH_CLIENT alone counts too (a forced command without a tty sets no SSH_TTY), as for the clipboard."""
+    for other in SSH_VARIABLES:
+        monkeypatch.delenv(other, raising=False)
+    assert not is_over_ssh()
+    monkeypatch.setenv(name, "10.0.0.1 50000 22")
+    assert is_over_ssh()

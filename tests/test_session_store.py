@@ -52,7 +52,17 @@ class TestSaveAndLoad:
     def test_stale_temp_files_are_removed_at_start(self, store: SessionStore) -> None:
         stray = store.folder / ".20250601-x.toml.abc123.tmp"
         stray.write_text("half a file")
+        an_hour_ago = stray.stat().st_mtime - 3600
+        os.utime(stray, (an_hour_ago, an_hour_ago))
         assert SessionStore(store.folder).removed_temps == [stray] and not stray.exists()
+
+    def test_a_temp_file_being_written_right_now_is_left_alone(self, store: SessionStore) -> None:
+        """Another instance may be saving at this moment: only temp files untouched for a minute are stale."""
+        fresh = store.folder / ".20250601-x.toml.def456.tmp"
+        fresh.write_text("a save in progress in another window")
+        assert SessionStore(store.folder).removed_temps == [] and fresh.exists()
+        removed = atomic.clean_stale_temps(store.folder, now=fresh.stat().st_mtime + atomic.STALE_AFTER + 1)
+        assert removed == [fresh] and not fresh.exists()
 
     def test_read_only_commands_leave_temp_files_alone(self, store: SessionStore) -> None:
         stray = store.folder / ".x.toml.abc.tmp"

@@ -10,11 +10,15 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import time
 from pathlib import Path
 
 #: Temp files are named `.<target>.<random>.tmp` so `clean_stale_temps` can find our own and no others.
 TEMP_PREFIX = "."
 TEMP_SUFFIX = ".tmp"
+
+#: A temp file younger than this may belong to a save in progress (another instance of the app): leave it.
+STALE_AFTER = 60.0
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -54,13 +58,20 @@ def atomic_write(path: Path, data: bytes | str, *, mode: int = 0o600) -> None:
     _fsync_dir(target.parent)
 
 
-def clean_stale_temps(folder: Path) -> list[Path]:
-    """Remove temp files a killed writer left in `folder`; return what was removed."""
+def clean_stale_temps(folder: Path, *, older_than: float = STALE_AFTER, now: float | None = None) -> list[Path]:
+    """Remove temp files a killed writer left in `folder`; return what was removed.
+
+    Only files untouched for `older_than` seconds go: a second instance of the app starting must not pull a
+    temp file from under a save that the first one is making at that moment.
+    """
     removed: list[Path] = []
     if not folder.is_dir():
         return removed
+    cutoff = (time.time() if now is None else now) - older_than
     for candidate in folder.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
         with contextlib.suppress(OSError):
+            if candidate.stat().st_mtime > cutoff:
+                continue
             candidate.unlink()
             removed.append(candidate)
     return removed

@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from anannas_tui.core.paths import SSH_VARIABLES
 from anannas_tui.core.sanitize import for_clipboard
 
 OSC52_MAX_SEQUENCE_BYTES = 100_000
@@ -140,7 +141,7 @@ def detect_terminal_env(
     An SSH session started *outside* a long-lived tmux and attached later is not seen as SSH (tmux keeps the
     environment of the pane's creation); OSC 52 is still sent there, so the copy still works.
     """
-    over_ssh = any(environ.get(name) for name in ("SSH_TTY", "SSH_CONNECTION", "SSH_CLIENT"))
+    over_ssh = any(environ.get(name) for name in SSH_VARIABLES)
     in_screen = environ.get("TERM", "").startswith("screen") and bool(environ.get("STY"))
     return ClipboardEnv(
         over_ssh=over_ssh,

@@ -75,6 +75,10 @@ def models_cache_file(base_url: str) -> Path:
     return cache_dir() / f"models-{safe}.json"
 
 
+SSH_VARIABLES = ("SSH_TTY", "SSH_CONNECTION", "SSH_CLIENT")
+"""What sshd sets in a session (SSH_CLIENT alone in some setups, e.g. a forced command without a tty)."""
+
+
 def is_over_ssh() -> bool:
     """True when this process runs in an SSH session (so the clipboard and browser are on another machine)."""
-    return bool(os.environ.get("SSH_TTY") or os.environ.get("SSH_CONNECTION"))
+    return any(os.environ.get(name) for name in SSH_VARIABLES)
