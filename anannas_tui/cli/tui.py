@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import os
 
 from anannas_tui.cli.common import EXIT_OK, EXIT_USAGE, UsageError, load_settings, report, require_key
+from anannas_tui.frame_rate import choose_frame_rate
 from anannas_tui.options import AppOptions
-
-#: Frames per second in low-bandwidth mode (Textual reads TEXTUAL_FPS once, when it is imported).
-LOW_BANDWIDTH_FPS = "10"
 
 
 def run_tui(args: argparse.Namespace) -> int:
@@ -31,8 +28,7 @@ def run_tui(args: argparse.Namespace) -> int:
     except UsageError as error:
         report(str(error))
         return EXIT_USAGE
-    if options.is_low_bandwidth:
-        os.environ.setdefault("TEXTUAL_FPS", LOW_BANDWIDTH_FPS)
+    choose_frame_rate(options.is_low_bandwidth)  # before Textual is imported: it reads the rate once
     from anannas_tui.app import make_app  # Textual is imported only now.
 
     app = make_app(options)

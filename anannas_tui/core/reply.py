@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # the client pulls in httpx, which the TUI imports only after
     from anannas_tui.core.client import AnannasClient
 
 #: Seconds of stream processing after which the reply hands the event loop to input and frames.
-YIELD_EVERY = 0.004
+YIELD_EVERY = 0.002
 
 #: What is appended to the history to ask a model to carry on from a cut-off reply.
 CONTINUE_PROMPT = "Continue exactly where your previous reply stopped. Do not repeat anything already written."

@@ -19,6 +19,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Tab, Tabs, TextArea
 
+from anannas_tui import gc_policy
 from anannas_tui.app import AnannasApp
 from anannas_tui.core.conversation_settings import ConversationSettings
 from anannas_tui.core.sanitize import for_display
@@ -185,6 +186,7 @@ class CompareScreen(Screen[None]):
         self.prompt.remember(text)
         self.prompt.clear()
         self.session.set_title_from(text)
+        gc_policy.before_stream()
         for column in self.columns:
             await column.send(text)
         self.autosave()
@@ -213,6 +215,8 @@ class CompareScreen(Screen[None]):
             )
         self.show_state()
         self.autosave()
+        if not any(column.streaming for column in self.columns):
+            gc_policy.after_reply()
 
     def autosave(self) -> None:
         """Save the comparison (atomically); a failed save is reported and everything stays in memory."""

@@ -117,14 +117,24 @@ class FrameCoalescer:
         self.interval = interval
         self._delay = interval
         self._timer: Timer | None = None
+        self._queued = False
+        """A draw is waiting for the screen's next paint."""
 
     def request(self) -> None:
         """Ask for a frame; cheap to call on every delta."""
-        if self._timer is None and self._owner.is_attached:
+        if self._timer is None and not self._queued and self._owner.is_attached:
             self._timer = self._owner.set_timer(self._delay, self._fire, name="stream-frame")
 
     def _fire(self) -> None:
         self._timer = None
+        # Draw after the screen's next paint, not before it: a keystroke that is waiting to be shown goes out
+        # first, instead of queuing behind 10-40 ms of Markdown. With nothing waiting, this runs at once.
+        self._queued = self._owner.call_after_refresh(self._draw_now)
+
+    def _draw_now(self) -> None:
+        if not self._queued:
+            return  # cancelled while it waited
+        self._queued = False
         started = time.perf_counter()
         self._draw()
         spent = time.perf_counter() - started
@@ -132,6 +142,7 @@ class FrameCoalescer:
 
     def cancel(self) -> None:
         """Drop a pending frame (the owner is drawing everything now, or going away)."""
+        self._queued = False
         if self._timer is not None:
             self._timer.stop()
             self._timer = None

@@ -1,8 +1,11 @@
 """P6: four compare columns streaming the 60 KB reply at once, against one column alone, in the real app.
 
 "One column alone" is the chat screen streaming test/big; "four columns" is the compare screen with test/big
-in all four. Both are timed from the first delta to the frame after the last reply finished, flat out and
-paced at a fast provider's 2,000 deltas/s per stream (the realistic case: four fast models at once).
+in all four. Both are timed from the first delta to the frame after the last reply finished, paced at a fast
+provider's 2,000 deltas/s per stream (P1's rate: four fast models at once; the row held to the target) and
+flat out. Flat out, every column is bound by the CPU of the one event loop, so four columns cost four times
+one: the client alone, with no UI at all, reading four flat-out streams takes ~4.5x one stream, which the
+note beside that row measures in the same run. That row shows headroom, not the target.
 
     python tests/benchmarks/bench_columns.py [--quick]
 """
@@ -63,13 +66,14 @@ async def stream_once(base_url: str, columns: int) -> float:
     return done - first[0]
 
 
-async def measure(rate: float | None) -> tuple[float, float, float]:
-    """One column, four columns, and the client alone reading four streams (no UI) from the same server."""
+async def measure(rate: float | None) -> tuple[float, float, float, float]:
+    """One column, four columns, and the client alone reading one and four streams (no UI), same server."""
     with fake_server(rate=rate) as base_url:
         one = await stream_once(base_url, 1)
         four = await stream_once(base_url, 4)
-        raw = await raw_stream_seconds(base_url, "test/big", streams=4)
-    return one, four, raw
+        raw_one = await raw_stream_seconds(base_url, "test/big", streams=1)
+        raw_four = await raw_stream_seconds(base_url, "test/big", streams=4)
+    return one, four, raw_one, raw_four
 
 
 def main(quick: bool) -> None:
@@ -78,15 +82,17 @@ def main(quick: bool) -> None:
         return
     with tempfile.TemporaryDirectory() as scratch:
         isolate_dirs(Path(scratch))
-        flat_one, flat_four, flat_raw = asyncio.run(measure(None))
-        paced_one, paced_four, paced_raw = asyncio.run(measure(None if quick else 2_000))
-    Result("P6", "4 columns streaming the 60 KB reply, flat out: all done", flat_four, "s", flat_one,
-           "one column alone", "<= 1.5x baseline", None if quick else flat_four <= 1.5 * flat_one,
-           f"the client alone reading the 4 streams, no UI: {flat_raw:.2f} s").emit()  # fmt: skip
-    if not quick:
-        Result("P6", "4 columns, each paced at 2,000 deltas/s: all done", paced_four, "s", paced_one,
-               "one column alone", "<= 1.5x baseline", paced_four <= 1.5 * paced_one,
-               f"the client alone, no UI: {paced_raw:.2f} s").emit()  # fmt: skip
+        flat = asyncio.run(measure(None))
+        paced = None if quick else asyncio.run(measure(2_000))
+    if paced is not None:
+        one, four, _, raw_four = paced
+        Result("P6", "4 columns, each streaming the 60 KB reply at 2,000 deltas/s: all done", four, "s", one,
+               "one column alone", "<= 1.5x baseline", four <= 1.5 * one,
+               f"the client alone, no UI: {raw_four:.2f} s").emit()  # fmt: skip
+    one, four, raw_one, raw_four = flat
+    Result("P6+", "headroom: 4 columns, each flat out (CPU-bound): all done", four, "s", one, "one column alone",
+           "– (4x the work on one core)", None, f"the client alone, no UI: 4 streams {raw_four:.2f} s = "
+           f"{raw_four / raw_one:.1f}x one stream").emit()  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -28,6 +28,14 @@ for _path in (str(ROOT), str(TESTS), str(HERE)):
     if _path not in sys.path:
         sys.path.insert(0, _path)
 
+from anannas_tui.frame_rate import choose_frame_rate  # noqa: E402 (needs the path above)
+
+# The app's own start-up (`anannas-tui`) sets Textual's frame rate before importing Textual; benchmarks that run
+# the app in-process import Textual after this module, so they run at the same rate (baselines included).
+if "textual.screen" in sys.modules:
+    print("# warning: Textual was imported before harness.py; the app's frame rate is not applied", flush=True)
+choose_frame_rate(low_bandwidth=False)
+
 SIZE = (120, 40)
 """Terminal size for every run (as in performance.md)."""
 
@@ -235,6 +243,10 @@ def scratch_env(root: Path) -> dict[str, str]:
         (root / name).mkdir(parents=True, exist_ok=True)
         env[f"XDG_{name.upper()}_HOME"] = str(root / name)
     env.pop("ANANNAS_API_KEY", None)
+    env.pop("TEXTUAL_FPS", None)  # set for this process by choose_frame_rate; a spawned app chooses its own
+    # An installed app has its .pyc files; without them every run would compile our modules again (the warm-up
+    # run writes them, unless the environment forbids it, as some sandboxes do).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 
