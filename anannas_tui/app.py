@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from textual import events
 from textual.app import App, SystemCommand
+from textual.reactive import Initialize, Reactive
 from textual.screen import Screen
 from textual.theme import Theme
 
+from anannas_tui import gc_policy
 from anannas_tui.core import paths
 from anannas_tui.core.sanitize import for_display
 from anannas_tui.core.state import load_state, update_state
@@ -24,6 +26,7 @@ from anannas_tui.themes import (
     THEME_VARIABLE_DEFAULTS,
     builtin_themes_dir,
     failure_summary,
+    find_theme,
     load_themes,
     theme_variable_defaults,
 )
@@ -37,6 +40,11 @@ if TYPE_CHECKING:
     from anannas_tui.core.session_store import SessionStore
 
 
+def _first_theme(app: AnannasApp) -> str:
+    """The `theme` reactive's first value: registering it is part of reading it (see `AnannasApp.theme`)."""
+    return app._register_first_theme()
+
+
 def _model_commands() -> type[Provider]:
     """The palette's model search, imported when the palette first opens (not at start-up)."""
     from anannas_tui.commands import ModelCommands
@@ -47,14 +55,25 @@ def _model_commands() -> type[Provider]:
 class AnannasApp(App[None]):
     """anannas-tui."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = ["app.tcss", "screens/chat.tcss"]
+    """The chat screen's rules too (they all start with `ChatScreen`): read here, they are parsed with the app's,
+    whereas a screen's own CSS_PATH is read when it is pushed, and that re-parses every rule and restyles every
+    widget once more before the first frame. ChatScreen keeps its CSS_PATH; Textual reads each file once."""
     TITLE = "anannas-tui"
     COMMANDS = App.COMMANDS | {_model_commands}
     ENABLE_COMMAND_PALETTE = True
 
+    theme: Reactive[str] = Reactive(Initialize(_first_theme))
+    """Textual's `App.theme`, starting from the configured theme instead of Textual's default.
+
+    App.__init__ reads it before it builds the stylesheet, so the CSS is parsed once, with this theme's colours.
+    Setting the theme after App.__init__ instead makes Textual parse all the CSS a second time and restyle the
+    app before the first frame (and drop its parse cache, so the next parse starts from scratch too)."""
+
     def __init__(self, options: AppOptions) -> None:
+        self.options = options  # before App.__init__, which reads the theme (`_register_first_theme`)
+        self._wanted_theme = load_state().theme or options.config.ui.theme
         super().__init__()
-        self.options = options
         self.low_bandwidth = options.is_low_bandwidth
         if self.low_bandwidth:
             self.animation_level = "none"
@@ -62,8 +81,6 @@ class AnannasApp(App[None]):
         self._client: AnannasClient | None = None
         self._catalog: ModelCatalog | None = None
         self._store: SessionStore | None = None
-        self._theme_failures: list[tuple[Path, str]] = []
-        self._register_themes()
 
     # ----- shared services --------------------------------------------------------------------------------
 
@@ -137,13 +154,33 @@ class AnannasApp(App[None]):
 
     # ----- themes -----------------------------------------------------------------------------------------
 
-    def _register_themes(self) -> None:
-        result = load_themes(builtin_themes_dir(), paths.user_themes_dir())
+    def _theme_dirs(self) -> tuple[Path, ...]:
+        """Where themes come from; a later folder's file replaces an earlier one of the same name."""
+        return builtin_themes_dir(), paths.user_themes_dir()
+
+    def _register_first_theme(self) -> str:
+        """Register only the theme the first frame is drawn in (the wanted one, else the default); its name.
+
+        The other files are read after the first frame (`_register_all_themes`): validating every theme costs
+        more than drawing the screen does. A file wins over a Textual theme of the same name, as it does there.
+        """
+        for name in (self._wanted_theme, DEFAULT_THEME):
+            theme = find_theme(name, *self._theme_dirs())
+            if theme is not None:
+                self.register_theme(theme)
+            if name in self.available_themes:
+                return name
+        return DEFAULT_THEME  # not even the built-in file could be read: Textual falls back to its own default
+
+    def _register_all_themes(self) -> None:
+        """Register every theme file, then report broken files and a wanted theme that is not there, once."""
+        result = load_themes(*self._theme_dirs())
         for theme in result.themes:
             self.register_theme(theme)
-        self._theme_failures = result.failures
-        wanted = load_state().theme or self.options.config.ui.theme
-        self.theme = wanted if wanted in self.available_themes else DEFAULT_THEME
+        if result.failures:
+            self.notify(failure_summary(result.failures), severity="warning", timeout=12, markup=False)
+        if self._wanted_theme not in self.available_themes:
+            self.notify(f"Theme {self._wanted_theme!r} is not available; using {DEFAULT_THEME}.", markup=False)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         """The app's own colours ($chat-user-background ...), derived from the current theme."""
@@ -152,17 +189,18 @@ class AnannasApp(App[None]):
         return theme_variable_defaults(theme) if theme is not None else dict(THEME_VARIABLE_DEFAULTS)
 
     def on_mount(self) -> None:
-        """Report broken theme files once, then show the chat."""
-        if self._theme_failures:
-            self.notify(failure_summary(self._theme_failures), severity="warning", timeout=12, markup=False)
-        wanted = load_state().theme or self.options.config.ui.theme
-        if wanted not in self.available_themes:
-            self.notify(f"Theme {wanted!r} is not available; using {DEFAULT_THEME}.", markup=False)
+        """Show the first screen; everything it does not need waits until it is on the terminal."""
         self.push_screen(self._first_screen())
-        self.call_after_refresh(self._open_store)
+        self.call_after_refresh(self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        """The start-up work the first frame does not show: the other themes, the sessions folder, the GC."""
+        self._register_all_themes()
+        self._open_store()
+        gc_policy.after_first_frame()
 
     def _open_store(self) -> None:
-        """Open the sessions folder after the first frame, removing temp files a killed save left behind."""
+        """Open the sessions folder, removing temp files a killed save left behind."""
         store = self.session_store
         if store.removed_temps:
             self.log.info(f"removed {len(store.removed_temps)} stale temp file(s) from {store.folder}")

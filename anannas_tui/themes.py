@@ -132,6 +132,23 @@ def load_themes(*dirs: Path) -> ThemeLoadResult:
     return result
 
 
+def find_theme(name: str, *dirs: Path) -> Theme | None:
+    """The theme `name` exactly as `load_themes(*dirs)` would give it, reading only the files it can be in.
+
+    Only `<name>.toml` can define it (a theme's name must equal its file's), and the last folder with a valid one
+    wins, so the folders are searched from the last. None if no folder has a usable file (Textual's own theme of
+    that name, if any, then applies). Broken files are skipped silently here: `load_themes` reports them.
+    """
+    if not _NAME_RE.fullmatch(name):
+        return None  # also keeps a name read from disk from reaching outside the folders
+    for folder in reversed(dirs):
+        try:
+            return load_theme_file(folder / f"{name}.toml")
+        except ThemeError:
+            continue
+    return None
+
+
 def load_theme_file(path: Path) -> Theme:
     """Read, parse and validate one theme file.
 
@@ -217,10 +234,11 @@ def _variables(table: Any) -> dict[str, str]:
     """Validate the `[variables]` table: known names only, values that Textual's CSS parser accepts."""
     if not isinstance(table, dict):
         raise ThemeError(f"variables must be a table ([variables]), not {_quote(table)}")
-    known = _known_variables()
     for key, value in table.items():
-        if key not in known:
-            raise ThemeError(f"unknown variable {_quote(key)}{_suggest(key, known)}")
+        # The app's own variables are checked first: the full list means generating two colour systems, which
+        # the default themes (they set only the app's variables) would pay for on every start.
+        if key not in THEME_VARIABLE_DEFAULTS and key not in _known_variables():
+            raise ThemeError(f"unknown variable {_quote(key)}{_suggest(key, _known_variables())}")
         if not isinstance(value, str):
             raise ThemeError(f"variable {key} must be a string, not {_quote(value)}")
         if not _variable_value_ok(key, value):

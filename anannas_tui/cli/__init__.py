@@ -2,7 +2,8 @@
 
 Each subcommand lives in its own module exposing `add_parser(subparsers)` (which sets `func=run`) and
 `run(args) -> int`. Exit codes are shared: 0 ok, 1 API or network error, 2 usage or config error, 130 Ctrl-C.
-The CLI imports Textual only when the TUI itself starts, so `ask` and `models` start fast.
+The CLI imports Textual only when the TUI itself starts, so `ask` and `models` start fast; and a command line
+that names no subcommand (most starts: the TUI) is parsed without importing the subcommands at all.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from anannas_tui import __version__
-from anannas_tui.cli import ask, login, models, sessions
 from anannas_tui.cli.common import EXIT_INTERRUPTED, EXIT_OK, add_common_options
 
 _DESCRIPTION = """\
@@ -28,13 +29,28 @@ environment:
 exit codes: 0 ok, 1 API or network error, 2 usage or config error, 130 interrupted"""
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The whole command line, so `--help` and the README stay in step with one definition."""
-    parser = argparse.ArgumentParser(
+class _NotForTheTui(Exception):
+    """The command line is not a plain TUI start: the full parser must read (and, if need be, report) it."""
+
+
+class _TuiOnlyParser(argparse.ArgumentParser):
+    """The top-level options alone; raises instead of printing an error (see `_parse_tui_start`)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise _NotForTheTui(message)
+
+
+def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
+    """The whole command line, so `--help` and the README stay in step with one definition.
+
+    `commands=False` leaves out the subcommands (and `--help`): `_parse_tui_start` uses it.
+    """
+    parser = (argparse.ArgumentParser if commands else _TuiOnlyParser)(
         prog="anannas-tui",
         description=_DESCRIPTION,
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
+        add_help=commands,
     )
     parser.add_argument("--version", action="version", version=f"anannas-tui {__version__}")
     add_common_options(parser, top_level=True)
@@ -42,16 +58,34 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--low-bandwidth", action="store_true", help="no animations, fewer redraws (SSH)")
     parser.add_argument("--session", metavar="ID|PATH|last", help="resume a saved conversation")
     parser.add_argument("--compare", metavar="MODEL,MODEL[,...]", help="open side-by-side comparison of 2-4 models")
-    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
-    for module in (ask, models, login, sessions):
-        module.add_parser(subparsers)
+    if commands:
+        from anannas_tui.cli import ask, login, models, sessions
+
+        subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+        for module in (ask, models, login, sessions):
+            module.add_parser(subparsers)
     return parser
+
+
+def _parse_tui_start(argv: Sequence[str] | None) -> argparse.Namespace | None:
+    """The arguments of a plain TUI start, parsed without importing a subcommand module; else None.
+
+    The subcommands' modules (and what they import) are not needed to start the TUI, and cost its first frame.
+    Anything this parser cannot place (a subcommand or a typo), `--help`, or an error returns None, and the full
+    parser reads the line again, so what is accepted, printed or reported is exactly what it always was.
+    """
+    try:
+        args, rest = build_parser(commands=False).parse_known_args(argv)
+    except _NotForTheTui:
+        return None
+    return None if rest else args
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse the command line and run the TUI or a subcommand; return the exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = _parse_tui_start(argv)
+    if args is None:
+        args = build_parser().parse_args(argv)
     try:
         if getattr(args, "func", None) is not None:
             return int(args.func(args))

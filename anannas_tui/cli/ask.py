@@ -29,11 +29,11 @@ from anannas_tui.core.errors import ApiError
 from anannas_tui.core.events import RetryScheduled, Usage
 from anannas_tui.core.metrics import ReplyMetrics
 from anannas_tui.core.models import ModelInfo
-from anannas_tui.core.reply import ReplyOutcome, run_reply
 from anannas_tui.core.sanitize import StreamSanitizer, for_display
 
 if TYPE_CHECKING:
     from anannas_tui.core.client import AnannasClient
+    from anannas_tui.core.reply import ReplyOutcome
 
 
 def add_parser(subparsers: Any) -> None:
@@ -146,6 +146,8 @@ async def stream_answer(
     client: AnannasClient, model: str, messages: list[dict[str, str]], args: argparse.Namespace
 ) -> tuple[ReplyOutcome, ReplyMetrics]:
     """Stream one model's reply, printing as it arrives unless `--json`; return it with its metrics."""
+    from anannas_tui.core.reply import ReplyOutcome, run_reply  # not at import: the TUI builds this parser too
+
     sink = _TerminalSink(args)
     outcome = ReplyOutcome(model)
     await run_reply(client, messages, ChatParams(), sink, outcome)

@@ -8,14 +8,13 @@ from typing import TYPE_CHECKING, TextIO
 
 from anannas_tui.core.config import Config, ConfigError, load_config
 from anannas_tui.core.demo_models import DEFAULT_DEMO_MODEL
-from anannas_tui.core.errors import ApiError
-from anannas_tui.core.keystore import KeyStoreError, load_key, missing_key_message
 from anannas_tui.core.sanitize import for_display
-from anannas_tui.core.secret import Secret
+from anannas_tui.core.state import load_state
 
 if TYPE_CHECKING:
     from anannas_tui.core.client import AnannasClient
-from anannas_tui.core.state import load_state
+    from anannas_tui.core.errors import ApiError
+    from anannas_tui.core.secret import Secret
 
 EXIT_OK = 0
 EXIT_API = 1
@@ -81,7 +80,12 @@ def open_client(config: Config, *, demo: bool) -> AnannasClient:
 
 
 def require_key() -> Secret:
-    """The API key (env first, then the stored one), printing any warning about it; else a `UsageError`."""
+    """The API key (env first, then the stored one), printing any warning about it; else a `UsageError`.
+
+    The key store is imported here: `--demo` and `--help` never need it.
+    """
+    from anannas_tui.core.keystore import KeyStoreError, load_key, missing_key_message
+
     try:
         lookup = load_key()
     except KeyStoreError as error:

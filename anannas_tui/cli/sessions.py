@@ -13,15 +13,19 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from anannas_tui.cli.common import EXIT_API, EXIT_OK, EXIT_USAGE, UsageError, report
-from anannas_tui.core.atomic import atomic_write
 from anannas_tui.core.export import FORMATS, export
 from anannas_tui.core.metrics import format_cost
 from anannas_tui.core.sanitize import for_display, shorten
-from anannas_tui.core.session_index import SessionEntry, read_entry
-from anannas_tui.core.session_store import SessionNotFound, SessionStore, SessionUnreadable
+
+if TYPE_CHECKING:
+    from anannas_tui.core.session_index import SessionEntry
+    from anannas_tui.core.session_store import SessionStore
+
+# The session store and index are imported where they are used: every start of the CLI (the TUI's included)
+# builds this module's parser, and only `sessions` and `--session` read session files.
 
 _REF_HELP = "a unique prefix of the session id, a file path, or `last`"
 
@@ -58,6 +62,9 @@ def resolve_session(ref: str) -> Path:
     Raises:
         UsageError: nothing matches, the prefix is ambiguous, or the file is damaged (the reason is given).
     """
+    from anannas_tui.core.session_index import read_entry
+    from anannas_tui.core.session_store import SessionNotFound, SessionStore
+
     try:
         path = SessionStore(clean=False).resolve(ref)
     except SessionNotFound as error:
@@ -70,6 +77,8 @@ def resolve_session(ref: str) -> Path:
 
 def run(args: argparse.Namespace) -> int:
     """Run the chosen action."""
+    from anannas_tui.core.session_store import SessionNotFound, SessionStore, SessionUnreadable
+
     store = SessionStore(clean=False)
     try:
         if args.action == "list":
@@ -157,6 +166,8 @@ def _export(store: SessionStore, ref: str, fmt: str, output: str | None) -> int:
     if output is None or output == "-":
         _out(text)
         return EXIT_OK
+    from anannas_tui.core.atomic import atomic_write
+
     atomic_write(Path(output).expanduser(), text)
     report(f"exported {loaded.session.id} to {for_display(output)}")
     return EXIT_OK
@@ -176,6 +187,8 @@ def _confirm(entry: SessionEntry) -> bool:
 
 
 def _delete(store: SessionStore, ref: str, yes: bool) -> int:
+    from anannas_tui.core.session_index import read_entry
+
     path = store.resolve(ref)
     if not yes:
         if not sys.stdin.isatty():

@@ -15,8 +15,6 @@ from typing import Any
 
 from anannas_tui.core.metrics import format_cost
 from anannas_tui.core.session import Message, Role, Session, SessionKind, Status
-from anannas_tui.core.session_codec import session_to_document
-from anannas_tui.core.session_format import FORMAT_VERSION
 
 FORMATS = ("md", "json")
 
@@ -39,6 +37,10 @@ def _json_default(value: Any) -> Any:
 
 def to_json(session: Session) -> str:
     """The session as pretty-printed JSON (non-ASCII characters kept as they are)."""
+    # Imported here: the CLI imports this module (for FORMATS) on every start, the TUI included.
+    from anannas_tui.core.session_codec import session_to_document
+    from anannas_tui.core.session_format import FORMAT_VERSION
+
     document = {"format": FORMAT_VERSION, **session_to_document(session, metadata_as_text=False)}
     return json.dumps(document, ensure_ascii=False, indent=2, default=_json_default) + "\n"
 

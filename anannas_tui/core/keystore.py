@@ -26,10 +26,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-import tomli_w
-
 from anannas_tui.core import paths
-from anannas_tui.core.atomic import atomic_write
 from anannas_tui.core.secret import Secret
 
 ENV_VAR = "ANANNAS_API_KEY"
@@ -140,6 +137,10 @@ def store_key(secret: Secret, *, force: bool = False) -> Path:
         _unlink_link(path)
     else:
         _check_replaceable(path, "`anannas-tui login --force` replaces it")
+    import tomli_w  # only `login` writes: reading the key (every start) does not load the writer
+
+    from anannas_tui.core.atomic import atomic_write
+
     try:
         atomic_write(path, _HEADER + tomli_w.dumps({"key": secret.reveal()}), mode=0o600)
     except OSError as error:

@@ -8,8 +8,8 @@ code sanitises it with `for_display` at the widget boundary, not here.
 
 from __future__ import annotations
 
+import os
 import re
-import secrets
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -45,8 +45,12 @@ def now() -> datetime:
 
 
 def new_id() -> str:
-    """A random 12-hex-digit session id: short enough to type a prefix of, unique enough for a lifetime."""
-    return secrets.token_hex(6)
+    """A random 12-hex-digit session id: short enough to type a prefix of, unique enough for a lifetime.
+
+    `os.urandom` is what `secrets.token_hex` reads; importing `secrets` would load OpenSSL (via hmac) before the
+    first frame, for nothing else.
+    """
+    return os.urandom(6).hex()
 
 
 def title_from_prompt(prompt: str) -> str:

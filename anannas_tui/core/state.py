@@ -31,10 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import tomli_w
-
 from anannas_tui.core import paths
-from anannas_tui.core.atomic import atomic_write
 
 SCHEMA = 1
 RECENT_LIMIT = 20
@@ -119,6 +116,8 @@ def update_state(path: Path | None = None) -> Iterator[State]:
         return
     if loaded.damaged:
         os.replace(path, path.with_name(path.name + ".damaged"))
+    from anannas_tui.core.atomic import atomic_write  # the TUI reads the state before its first frame, writes later
+
     atomic_write(path, render_state(loaded.state))
 
 
@@ -134,6 +133,8 @@ def render_state(state: State) -> str:
     for key, value in state.extra.items():
         if key not in document:
             document[key] = value
+    import tomli_w  # only writing needs it (see update_state)
+
     return tomli_w.dumps(document)
 
 

@@ -7,10 +7,9 @@ so Escape cancels exactly the reply in flight and its `finally` still records an
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import getters, on, work
 from textual.app import ComposeResult, SystemCommand
@@ -18,26 +17,29 @@ from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer
 
+from anannas_tui import gc_policy
 from anannas_tui.app import AnannasApp
 from anannas_tui.core.conversation_settings import ConversationSettings
-from anannas_tui.core.events import RetryScheduled
 from anannas_tui.core.metrics import ReplyMetrics
 from anannas_tui.core.models import ModelInfo
-from anannas_tui.core.reply import CONTINUE_PROMPT, ReplyOutcome, run_reply
 from anannas_tui.core.sanitize import for_display
 from anannas_tui.core.session import Message, Role, Session, Status
 from anannas_tui.core.session_totals import SessionTotals
-from anannas_tui.error_view import notify_error, notify_retry, retry_status
 from anannas_tui.messages import ModelSelected
 from anannas_tui.screens.screen_actions import ScreenAction, bindings, palette_commands
 from anannas_tui.widgets.chat_pane import AssistantMessage, ChatPane
-from anannas_tui.widgets.error_entry import ErrorEntry
 from anannas_tui.widgets.prompt_input import PromptInput
+from anannas_tui.widgets.ready_footer import ReadyFooter
 from anannas_tui.widgets.title_bar import TitleBar
 from anannas_tui.widgets.usage_sidebar import UsageSidebar
-from anannas_tui.widgets.view_sink import ViewSink
+
+if TYPE_CHECKING:
+    from anannas_tui.core.events import RetryScheduled
+    from anannas_tui.core.reply import ReplyOutcome
+
+# What only a reply (or its error) needs is imported where it is used, so that the first frame does not wait for
+# it: the reply loop, the error entry and toasts (tests/test_startup.py).
 
 #: Every chat action; the bindings and the command palette both read this. The footer shows the few that fit in
 #: 80 columns; ctrl+p lists them all.
@@ -68,18 +70,24 @@ TRANSCRIPT_ACTIONS: tuple[ScreenAction, ...] = (
 PALETTE_ACTIONS = (*ACTIONS, *(t for t in TRANSCRIPT_ACTIONS if t.action not in {a.action for a in ACTIONS}))
 
 
-def _freeze_history() -> None:
-    """After a long history is shown: collect once, then keep those long-lived objects out of every future GC
-    pass (gen-2 pauses reached 1.3 s with 500 messages otherwise). Done after the first frame, not before."""
-    gc.collect()
-    gc.freeze()
+#: Below 100 columns the sidebar folds away (chat.tcss).
+BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+
+
+def width_class(breakpoints: list[tuple[int, str]], width: int) -> str:
+    """The class Textual gives a screen `width` columns wide on its first resize (the widest breakpoint that fits).
+
+    A screen that already has it is not restyled by that resize: one pass less over every widget before the
+    first frame.
+    """
+    return max(breakpoint for breakpoint in breakpoints if width >= breakpoint[0])[1]
 
 
 class ChatScreen(Screen[None]):
     """One conversation with one model."""
 
     CSS_PATH = "chat.tcss"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    HORIZONTAL_BREAKPOINTS = BREAKPOINTS
     BINDINGS = bindings((*ACTIONS, *TRANSCRIPT_ACTIONS))
 
     app = getters.app(AnannasApp)
@@ -96,7 +104,7 @@ class ChatScreen(Screen[None]):
     totals: reactive[SessionTotals] = reactive(SessionTotals)
 
     def __init__(self, session: Session | None = None) -> None:
-        super().__init__()
+        super().__init__(classes=width_class(BREAKPOINTS, self.app.size.width))
         self.session = session or self._new_session()
         """The conversation shown and appended to."""
         self._records: dict[Widget, Message] = {}
@@ -123,8 +131,8 @@ class ChatScreen(Screen[None]):
             with Vertical(id="main"):
                 yield ChatPane(low_bandwidth=self.app.low_bandwidth)
                 yield PromptInput(id="prompt", placeholder="Ask anything · Enter sends · ctrl+j new line")
-            yield UsageSidebar()
-        yield Footer()
+            yield UsageSidebar(defer_sections=True)  # its figures follow the first frame (nothing moves)
+        yield ReadyFooter()  # its keys are in the first frame (what gets focus adds none)
 
     def on_mount(self) -> None:
         """Show the session, wire the widgets' inputs, and fetch the models list in the background."""
@@ -134,7 +142,8 @@ class ChatScreen(Screen[None]):
         self.title_bar.session_title = self.session.title
         if self.session.messages:
             self._show_history()
-        self.prompt.focus()
+        # The first frame does not wait for the focus (a restyle of the prompt); the next one shows the cursor.
+        self.call_after_refresh(self.prompt.focus)
         self.call_after_refresh(self.load_models)  # after the first frame: it may import httpx and read a cache
 
     def _show_history(self) -> None:
@@ -142,7 +151,7 @@ class ChatScreen(Screen[None]):
         self._records.update(zip(entries, self.session.messages, strict=False))
         self.totals = SessionTotals.of(self._metrics_of(m) for m in self.session.messages if m.role is Role.ASSISTANT)
         self.prompt.prompt_history = [m.content for m in self.session.messages if m.role is Role.USER]
-        self.call_after_refresh(_freeze_history)
+        self.call_after_refresh(gc_policy.after_history)
 
     def _footer_for(self, message: Any) -> str:
         """The metrics line under a reply: its figures, and how it ended when that was not normally."""
@@ -229,11 +238,15 @@ class ChatScreen(Screen[None]):
         if prefix:
             view.append(prefix)
         self.streaming = True
+        gc_policy.before_stream()
         self.stream_reply(view, messages, prefix)
 
     @work(group="reply", exclusive=True, exit_on_error=False)
     async def stream_reply(self, view: AssistantMessage, messages: list[dict[str, str]], prefix: str) -> None:
         """Stream one reply into `view`; record and save it however it ends."""
+        from anannas_tui.core.reply import ReplyOutcome, run_reply
+        from anannas_tui.widgets.view_sink import ViewSink
+
         outcome = ReplyOutcome(self.model_id)
         if prefix:
             outcome.content.append(prefix)
@@ -253,15 +266,19 @@ class ChatScreen(Screen[None]):
         self.totals = self.totals.add(metrics)
         self.streaming = False
         if outcome.error is not None:
+            from anannas_tui.error_view import notify_error
+            from anannas_tui.widgets.error_entry import ErrorEntry
+
             notify_error(self.app, outcome.error)
             entry = ErrorEntry(outcome.error, self.model_id)
             self._records[await self.chat_pane.mount_entry(entry)] = message
         self.autosave()
-        gc.collect(1)
-        gc.freeze()  # the finished reply is long-lived: keep it out of later GC passes (performance.md §4.3)
+        gc_policy.after_reply()
 
     def show_retry(self, event: RetryScheduled) -> None:
         """A retry is scheduled: one toast for the whole wait, and a countdown in the title bar."""
+        from anannas_tui.error_view import notify_retry, retry_status
+
         notify_retry(self.app, event)
         remaining = [event.delay]
 
@@ -359,6 +376,8 @@ class ChatScreen(Screen[None]):
         if self.streaming or last is None or last.role is not Role.ASSISTANT or not cut:
             self.notify("Nothing to continue: the last reply is complete.", timeout=3)
             return
+        from anannas_tui.core.reply import CONTINUE_PROMPT
+
         prefix = last.content
         history = self.session.api_messages() + [{"role": "user", "content": CONTINUE_PROMPT}]
         await self._drop_from(last)
@@ -465,14 +484,12 @@ class ChatScreen(Screen[None]):
 
         self.app.push_screen(ModelPickerDialog(self.app.model_catalog, current=self.model_id, multi=True), picked)
 
-    @on(ErrorEntry.RetryRequested)
-    async def retry_after_error(self) -> None:
-        """Retry the failed reply."""
+    async def on_error_entry_retry_requested(self) -> None:
+        """Retry the failed reply (an `ErrorEntry.RetryRequested`; named, not `@on`, so the entry loads lazily)."""
         await self.action_regenerate()
 
-    @on(ErrorEntry.SwitchModelRequested)
-    def switch_after_error(self) -> None:
-        """Pick another model after an error."""
+    def on_error_entry_switch_model_requested(self) -> None:
+        """Pick another model after an error (an `ErrorEntry.SwitchModelRequested`)."""
         self.action_pick_model()
 
     @on(ChatPane.LinkClicked)

@@ -6,6 +6,8 @@ is redrawn in place, so an update after every reply costs a repaint, not a relay
 figures show "–" rather than disappearing, for the same reason and so the eye finds them in the same place.
 
 The sidebar never hides itself: the screen toggles the `-hidden` class (a key, and below 100 columns).
+The chat screen builds it with `defer_sections=True`: the first frame then shows the empty panel (same place,
+same width, so nothing moves) and the sections are mounted right after it, which gets that frame out sooner.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.reactive import var
+from textual.widget import Widget
 from textual.widgets import Static
 
 from anannas_tui.core.metrics import ReplyMetrics, format_cost, format_price, format_tokens
@@ -136,20 +139,51 @@ class UsageSidebar(VerticalScroll):
     streaming: var[bool] = var(False, toggle_class="-streaming")
     """True while a reply is being received (the "Last reply" title says so)."""
 
+    def __init__(
+        self,
+        *,
+        defer_sections: bool = False,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        """`defer_sections`: mount the sections after the first refresh rather than with the sidebar."""
+        super().__init__(name=name, id=id, classes=classes)
+        self._defer_sections = defer_sections
+        self._drawn = False
+        """True once the sections exist and show the reactives; until then the watchers have nothing to draw."""
+
     def compose(self) -> ComposeResult:
+        if not self._defer_sections:
+            yield from self._sections()
+
+    def _sections(self) -> list[Widget]:
         """One title and one block per section."""
-        yield Static("Model", id="usage-model-title", classes="-section-title")
-        yield Static(id="usage-model-id", markup=False)
-        yield StatRows(model_rows(None), id="usage-model")
-        yield Static("Last reply", id="usage-reply-title", classes="-section-title")
-        yield StatRows(reply_rows(None), id="usage-reply")
-        yield Static("Session", classes="-section-title")
-        yield StatRows(session_rows(SessionTotals()), id="usage-session")
-        yield Static("Context", classes="-section-title")
-        yield ContextGauge(id="usage-context")
+        return [
+            Static("Model", id="usage-model-title", classes="-section-title"),
+            Static(id="usage-model-id", markup=False),
+            StatRows(model_rows(None), id="usage-model"),
+            Static("Last reply", id="usage-reply-title", classes="-section-title"),
+            StatRows(reply_rows(None), id="usage-reply"),
+            Static("Session", classes="-section-title"),
+            StatRows(session_rows(SessionTotals()), id="usage-session"),
+            Static("Context", classes="-section-title"),
+            ContextGauge(id="usage-context"),
+        ]
 
     def on_mount(self) -> None:
-        """Draw whatever was set before the widgets existed."""
+        """Draw whatever was set before the widgets existed (once they do)."""
+        if self._defer_sections:
+            self.call_after_refresh(self._mount_sections)
+        else:
+            self._draw()
+
+    async def _mount_sections(self) -> None:
+        await self.mount_all(self._sections())
+        self._draw()
+
+    def _draw(self) -> None:
+        self._drawn = True
         self._show_model()
         self._show_last()
         self._show_totals()
@@ -157,22 +191,22 @@ class UsageSidebar(VerticalScroll):
 
     def watch_model(self) -> None:
         """Redraw the model section and the gauge's limit."""
-        if self.is_mounted:
+        if self._drawn:
             self._show_model()
 
     def watch_last(self) -> None:
         """Redraw the reply section and the gauge's fill."""
-        if self.is_mounted:
+        if self._drawn:
             self._show_last()
 
     def watch_totals(self) -> None:
         """Redraw the session section."""
-        if self.is_mounted:
+        if self._drawn:
             self._show_totals()
 
     def watch_streaming(self) -> None:
         """Say in the reply section's title that a reply is on its way."""
-        if self.is_mounted:
+        if self._drawn:
             self._show_streaming()
 
     def _show_model(self) -> None:

@@ -1,0 +1,291 @@
+"""Start-up: the first frame is complete, and nothing it does not show is imported or done before it.
+
+P3 (tests/benchmarks/bench_startup.py) times the first frame that shows the footer. These tests keep the
+choices behind that figure from being undone without anyone noticing: which modules the first frame imports (a
+fresh interpreter through the real command line), that the footer's keys are in that first frame, that the
+theme is applied without a second CSS pass, that the sidebar's sections and the other themes follow the first
+frame and still end up as they were, and that the plain TUI command line does not build the subcommands.
+No timings are asserted: the benchmark measures those.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.widgets import Static
+from textual.widgets._footer import FooterKey
+
+from anannas_tui.app import AnannasApp, make_app
+from anannas_tui.cli import _parse_tui_start
+from anannas_tui.core.config import Config
+from anannas_tui.core.models import ModelInfo
+from anannas_tui.options import AppOptions
+from anannas_tui.screens.chat import BREAKPOINTS, ChatScreen, width_class
+from anannas_tui.widgets.stat_rows import StatRows
+from anannas_tui.widgets.usage_sidebar import UsageSidebar
+
+# ----- imports -------------------------------------------------------------------------------------------------
+
+#: Modules the first frame of `anannas-tui --demo` must not wait for: each is imported where it is first used.
+NOT_BEFORE_THE_FIRST_FRAME = (
+    # the subcommands (the TUI's command line is parsed without them) and what only they use
+    "anannas_tui.cli.ask",
+    "anannas_tui.cli.login",
+    "anannas_tui.cli.models",
+    "anannas_tui.cli.sessions",
+    "anannas_tui.core.keystore",
+    "anannas_tui.core.export",
+    "getpass",
+    # sessions on disk (opened after the first frame), the reply loop and the API client
+    "anannas_tui.core.session_store",
+    "anannas_tui.core.session_index",
+    "anannas_tui.core.session_format",
+    "anannas_tui.core.reply",
+    "anannas_tui.core.client",
+    "anannas_tui.core.model_catalog",
+    "httpx",
+    # errors, other screens and the command palette's model search
+    "anannas_tui.widgets.error_entry",
+    "anannas_tui.error_view",
+    "anannas_tui.commands",
+    "anannas_tui.screens.compare",
+    "anannas_tui.screens.sessions",
+    "anannas_tui.screens.model_picker",
+    # writers (only saving needs them) and OpenSSL (a session id needs only os.urandom)
+    "tomli_w",
+    "secrets",
+    # Textual's own Markdown stack (the transcript has its own renderer)
+    "markdown_it",
+    "pygments",
+)
+
+_PROBE = """
+import json, sys
+from textual.app import App
+import anannas_tui.app
+
+for name in sys.argv[1:]:
+    __import__(name)
+
+loaded = []
+
+def run(self, *args, **kwargs):
+    original = self._display
+
+    def display(screen, renderable):
+        if renderable is not None and not loaded:
+            loaded.extend(sorted(sys.modules))
+            self.exit()
+        original(screen, renderable)
+
+    self._display = display
+    return App.run(self, headless=True, size=(120, 40))
+
+anannas_tui.app.AnannasApp.run = run
+from anannas_tui.cli import main
+main(["--demo"])
+print(json.dumps(loaded))
+"""
+
+
+def modules_at_first_frame(*extra_imports: str) -> set[str]:
+    """`anannas-tui --demo` through the real command line in a fresh interpreter (headless, 120x40): the
+    modules loaded when its first frame is drawn. `extra_imports` are imported first (to prove the probe)."""
+    result = subprocess.run(
+        [sys.executable, "-c", _PROBE, *extra_imports], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    return set(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def test_the_first_frame_imports_only_what_it_shows() -> None:
+    loaded = modules_at_first_frame()
+    assert "anannas_tui.screens.chat" in loaded, "the probe did not see the chat screen start"
+    assert sorted(set(NOT_BEFORE_THE_FIRST_FRAME) & loaded) == []
+
+
+def test_the_import_probe_would_notice_an_eager_import() -> None:
+    """Proves the test above can fail: a module imported before the app starts is reported."""
+    loaded = modules_at_first_frame("anannas_tui.core.session_store", "tomli_w")
+    assert {"anannas_tui.core.session_store", "tomli_w"} <= loaded
+
+
+# ----- the command line ----------------------------------------------------------------------------------------
+
+
+def test_a_plain_tui_start_is_parsed_without_the_subcommands() -> None:
+    args = _parse_tui_start(["--demo", "-m", "ask", "--low-bandwidth"])
+    assert args is not None
+    assert (args.demo, args.model, args.low_bandwidth, getattr(args, "func", None)) == (True, "ask", True, None)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["ask", "hi"], ["--demo", "models"], ["sessions", "list"], ["-h"], ["--help"], ["--compare"], ["nonsense"]],
+)
+def test_anything_else_goes_to_the_full_parser(argv: list[str]) -> None:
+    """Subcommands, help and errors are left to the full parser, so they behave and read as they always did."""
+    assert _parse_tui_start(argv) is None
+
+
+# ----- the first frame -----------------------------------------------------------------------------------------
+
+
+async def first_frame_and_settled(app: AnannasApp, size: tuple[int, int], probe: Any) -> tuple[Any, Any]:
+    """Run `app`; return `probe(app)` at its first frame and again once it has settled."""
+    first: list[Any] = []
+    original = app._display
+
+    def display(screen: Any, renderable: Any) -> None:
+        if renderable is not None and not first:
+            first.append(probe(app))
+        original(screen, renderable)
+
+    app._display = display  # type: ignore[method-assign]
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await pilot.pause(0.2)
+        return first[0], probe(app)
+
+
+def footer_keys(app: App[None]) -> list[tuple[str, str, bool]]:
+    return [(key.key, key.description, key.disabled) for key in app.screen.query(FooterKey)]
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_the_footer_keys_are_in_the_first_frame_and_stay_the_same(size: tuple[int, int]) -> None:
+    first, settled = await first_frame_and_settled(make_app(AppOptions(demo=True)), size, footer_keys)
+    assert ("ctrl+p", "palette", False) in first  # what the P3 benchmark waits for
+    assert first == settled, "the first frame showed other keys than the settled screen"
+
+
+@pytest.mark.parametrize(("width", "expected"), [(80, "-narrow"), (99, "-narrow"), (100, "-wide"), (200, "-wide")])
+async def test_a_chat_screen_is_built_with_the_width_class_textual_gives_it(width: int, expected: str) -> None:
+    """Present before the first resize reaches the screen (so that resize restyles nothing), and the same class
+    Textual's breakpoints give the screen on the terminal."""
+    app = make_app(AppOptions(demo=True))
+    async with app.run_test(size=(width, 30)) as pilot:
+        await pilot.pause()
+        assert width_class(BREAKPOINTS, width) == expected
+        assert set(ChatScreen().classes) & {"-narrow", "-wide"} == {expected}  # built, not yet resized
+        assert set(app.screen.classes) & {"-narrow", "-wide"} == {expected}
+
+
+@pytest.mark.parametrize("theme", ["anannas-dark", "anannas-light", "anannas-16", "nord"])
+async def test_the_configured_theme_is_applied_without_a_second_css_pass(theme: str) -> None:
+    config = Config()
+    config.ui.theme = theme
+    app = make_app(AppOptions(config=config, demo=True))
+    refreshes: list[bool] = []
+    original = app.refresh_css
+
+    def refresh_css(animate: bool = True) -> None:
+        refreshes.append(animate)
+        original(animate)
+
+    app.refresh_css = refresh_css  # type: ignore[method-assign]
+
+    def looks(app: AnannasApp) -> tuple[str, Any, bool]:
+        return app.theme, app.screen.styles.background, app.current_theme.dark
+
+    first, settled = await first_frame_and_settled(app, (100, 30), looks)
+    assert refreshes == []
+    assert first == settled
+    assert first[0] == theme and app.current_theme.name == theme
+    assert ("-light-mode" in app.classes) is (not app.current_theme.dark)
+
+
+async def test_the_other_themes_and_broken_files_come_after_the_first_frame(isolated_dirs: dict[str, Path]) -> None:
+    folder = isolated_dirs["config"] / "anannas-tui" / "themes"
+    folder.mkdir(parents=True)
+    (folder / "mine.toml").write_text('name = "mine"\nprimary = "#ff00ff"\n', encoding="utf-8")
+    (folder / "broken.toml").write_text('name = "broken"\nprimary = #fff\n', encoding="utf-8")
+
+    def state(app: AnannasApp) -> tuple[bool, bool, list[str]]:
+        names = app.available_themes
+        return "mine" in names, "anannas-light" in names, [n.message for n in app._notifications]
+
+    first, settled = await first_frame_and_settled(make_app(AppOptions(demo=True)), (100, 30), state)
+    assert first == (False, False, [])
+    assert settled[:2] == (True, True)
+    assert any("broken.toml" in message for message in settled[2])
+
+
+async def test_a_wanted_theme_that_is_missing_falls_back_with_a_notice() -> None:
+    config = Config()
+    config.ui.theme = "no-such-theme"
+    app = make_app(AppOptions(config=config, demo=True))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(0.2)
+        assert app.theme == "anannas-dark"
+        assert any("'no-such-theme' is not available" in n.message for n in app._notifications)
+
+
+# ----- the sidebar ---------------------------------------------------------------------------------------------
+
+
+class DeferredSidebarApp(App[None]):
+    CSS = "Screen { layout: horizontal; } #chat { width: 1fr; }"
+
+    def compose(self) -> ComposeResult:
+        yield Static("transcript", id="chat")
+        yield UsageSidebar(defer_sections=True)
+
+
+async def test_a_deferred_sidebar_shows_its_panel_first_and_then_what_was_set() -> None:
+    app = DeferredSidebarApp()
+    model = ModelInfo(id="openai/gpt-5-mini", context_length=400_000, prompt_price=Decimal("0.00000025"))
+    first: list[tuple[int, int]] = []
+    original = app._display
+
+    def display(screen: Any, renderable: Any) -> None:
+        if renderable is not None and not first:
+            sidebar = screen.query_one(UsageSidebar)
+            first.append((len(sidebar.children), sidebar.region.width))
+        original(screen, renderable)
+
+    app._display = display  # type: ignore[method-assign]
+    async with app.run_test(size=(100, 30)) as pilot:
+        sidebar = app.query_one(UsageSidebar)
+        sidebar.model = model  # set before the sections exist
+        await pilot.pause()
+        await pilot.pause(0.1)
+        assert first == [(0, 30)]  # the empty panel, already at its full width (nothing moves later)
+        assert sidebar.region.width == 30 and len(sidebar.children) == 9
+        rows = sidebar.query_one("#usage-model", StatRows)
+        assert "400k" in "".join(segment.text for y in range(rows.size.height) for segment in rows.render_line(y))
+
+
+async def test_the_chat_screen_sidebar_gets_its_sections_after_the_first_frame() -> None:
+    def sections(app: AnannasApp) -> int:
+        screen = app.screen
+        return len(screen.sidebar.children) if isinstance(screen, ChatScreen) else -1
+
+    first, settled = await first_frame_and_settled(make_app(AppOptions(demo=True)), (120, 40), sections)
+    assert first == 0
+    assert settled == 9
+
+
+# ----- the garbage collector -----------------------------------------------------------------------------------
+
+
+def test_the_tui_freezes_start_up_after_its_first_frame_and_never_pauses_the_collector() -> None:
+    """Through the real command line (headless): collecting throughout; start-up's objects frozen after the frame."""
+    probe = _PROBE.replace(
+        "loaded.extend(sorted(sys.modules))", "loaded.append([gc.isenabled(), gc.get_freeze_count() > 0])"
+    ).replace(
+        "self.exit()",
+        "self.call_after_refresh(lambda: (loaded.append([gc.isenabled(), gc.get_freeze_count() > 0]), self.exit()))",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", "import gc\n" + probe], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == [[True, False], [True, True]]
