@@ -51,7 +51,7 @@ def low_bandwidth_app(tmp_path: Path) -> Iterator[PtyApp]:
     with PtyApp(
         app_command("--demo", "--low-bandwidth"), isolated_env(tmp_path, {"ANANNAS_DEMO_DELAY_SCALE": "0"})
     ) as app:
-        app.wait_for(b"Ask anything")
+        app.wait_for(b"Enter sends")  # (the cursor splits "Ask anything" once the prompt has focus)
         yield app
 
 
@@ -78,7 +78,7 @@ def test_an_idle_low_bandwidth_screen_writes_nothing(low_bandwidth_app: PtyApp) 
 def test_control_the_normal_mode_blinks_so_the_measurement_sees_output(tmp_path: Path) -> None:
     env = isolated_env(tmp_path, {"ANANNAS_DEMO_DELAY_SCALE": "0"})
     with PtyApp(app_command("--demo"), env) as app:
-        app.wait_for(b"Ask anything")
+        app.wait_for(b"Enter sends")  # (the cursor splits "Ask anything" once the prompt has focus)
         time.sleep(SETTLE)
         start = time.monotonic()
         time.sleep(WINDOW)

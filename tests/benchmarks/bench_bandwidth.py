@@ -27,7 +27,7 @@ def idle_rate(extra: list[str], root: Path, seconds: float, size: tuple[int, int
     """Bytes per second over `seconds` of an idle chat (after 2 s to settle)."""
     process = PtyProcess([sys.executable, "-m", "anannas_tui", "--demo", *extra], scratch_env(root), size)
     try:
-        process.read_for(30.0, until=b"Ask anything")
+        process.read_for(30.0, until=b"Enter sends")
         process.read_for(2.0)
         start = time.perf_counter()
         process.read_for(seconds)
@@ -41,7 +41,7 @@ def streaming_rate(extra: list[str], root: Path, seconds: float, base_url: str, 
     env = scratch_env(root) | {"ANANNAS_BASE_URL": base_url, "ANANNAS_API_KEY": "sk-bench-0000"}
     process = PtyProcess([sys.executable, "-m", "anannas_tui", "--model", "test/big", *extra], env, size)
     try:
-        process.read_for(30.0, until=b"Ask anything")
+        process.read_for(30.0, until=b"Enter sends")
         process.read_for(2.0)
         os.write(process.fd, b"Stream a long answer\r")
         process.read_for(1.0)
