@@ -132,8 +132,8 @@ class FrameCoalescer:
         self._queued = self._owner.call_after_refresh(self._draw_now)
 
     def _draw_now(self) -> None:
-        if not self._queued:
-            return  # cancelled while it waited
+        if not self._queued or not self._owner.is_attached:
+            return  # cancelled, or the message was removed, while it waited
         self._queued = False
         started = time.perf_counter()
         self._draw()
