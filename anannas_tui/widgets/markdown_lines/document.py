@@ -16,7 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from anannas_tui.widgets.markdown_lines.lines import POOL, Box, Line, PackedLine, blank, fit
+from anannas_tui.widgets.markdown_lines.growing import GrowingRows
+from anannas_tui.widgets.markdown_lines.lines import POOL, Box, blank, fit
 from anannas_tui.widgets.markdown_lines.palette import Palette
 from anannas_tui.widgets.markdown_lines.render import BlockRenderer, LiveBlocks
 from anannas_tui.widgets.markdown_lines.tree import Node, build
@@ -79,60 +80,27 @@ def line_offset(text: str, line: int) -> int:
     return offset
 
 
-class MarkdownDocument:
+class MarkdownDocument(GrowingRows):
     """Markdown text and its rendered rows: finished blocks frozen, the last block re-rendered per update."""
 
     def __init__(self, text: str = "") -> None:
-        self._parts: list[str] = []
-        self._text = text
+        super().__init__(text)
         self._live_offset = 0
-        self._frozen: list[PackedLine] = []
         self._frozen_margin: int | None = None
-        self._live: list[Line] = []
-        self._key: tuple[object, ...] | None = None
-        self._dirty = bool(text)
         self._final = False
         self._references = False
         self._parses = 0
         self._live_blocks = LiveBlocks()
 
     @property
-    def text(self) -> str:
-        """The whole Markdown source so far."""
-        if self._parts:
-            self._text += "".join(self._parts)
-            self._parts.clear()
-        return self._text
-
-    @property
     def final(self) -> bool:
         """Whether `finish()` was called: the source is complete."""
         return self._final
-
-    def append(self, text: str) -> None:
-        """Add source text (already sanitised); rendering waits for the next `render`."""
-        if text:
-            self._parts.append(text)
-            self._dirty = True
 
     def finish(self) -> None:
         """Mark the source complete: the next render freezes the last block as well."""
         self._final = True
         self._dirty = True
-
-    @property
-    def height(self) -> int:
-        """Rendered rows (as of the last `render`)."""
-        return len(self._frozen) + len(self._live)
-
-    def row(self, y: int) -> Line:
-        """Rendered row `y` (0 <= y < height)."""
-        frozen = self._frozen
-        return POOL.unpack(frozen[y]) if y < len(frozen) else self._live[y - len(frozen)]
-
-    def rows(self) -> list[Line]:
-        """All rendered rows."""
-        return [self.row(y) for y in range(self.height)]
 
     def render(self, width: int, palette: Palette) -> bool:
         """Bring the rows up to date for `width` and `palette`; return whether anything changed."""

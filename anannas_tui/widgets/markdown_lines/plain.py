@@ -10,50 +10,18 @@ from __future__ import annotations
 from textual.content import Content
 from textual.style import Style
 
-from anannas_tui.widgets.markdown_lines.lines import POOL, Line, PackedLine, blank, content_lines
+from anannas_tui.widgets.markdown_lines.growing import GrowingRows
+from anannas_tui.widgets.markdown_lines.lines import POOL, Line, blank, content_lines
 from anannas_tui.widgets.markdown_lines.palette import resolve_style
 
 
-class PlainDocument:
+class PlainDocument(GrowingRows):
     """Wrapped rows of plain text in one style."""
 
     def __init__(self, text: str = "") -> None:
-        self._parts: list[str] = []
-        self._text = text
+        super().__init__(text)
         self._done = 0
         """Characters of text whose rows are final (up to and including the last "\\n" rendered)."""
-        self._frozen: list[PackedLine] = []
-        self._live: list[Line] = []
-        self._key: tuple[object, ...] | None = None
-        self._dirty = bool(text)
-
-    @property
-    def text(self) -> str:
-        """All the text so far."""
-        if self._parts:
-            self._text += "".join(self._parts)
-            self._parts.clear()
-        return self._text
-
-    def append(self, text: str) -> None:
-        """Add text (already sanitised); it is wrapped on the next `render`."""
-        if text:
-            self._parts.append(text)
-            self._dirty = True
-
-    @property
-    def height(self) -> int:
-        """Rendered rows."""
-        return len(self._frozen) + len(self._live)
-
-    def row(self, y: int) -> Line:
-        """Rendered row `y`."""
-        frozen = self._frozen
-        return POOL.unpack(frozen[y]) if y < len(frozen) else self._live[y - len(frozen)]
-
-    def rows(self) -> list[Line]:
-        """All rendered rows."""
-        return [self.row(y) for y in range(self.height)]
 
     def render(self, width: int, style: Style) -> bool:
         """Wrap new text to `width`; return whether the rows changed."""
