@@ -1,7 +1,8 @@
 """P3: process start to first frame, `anannas-tui --demo` beside a minimal Textual app, in a real pty.
 
-Both run under the real Linux driver in a pseudo-terminal (120x40); the clock runs from spawn to the first
-byte of a frame that shows the app's footer (the last widget of the first screen) or the minimal app's text.
+Both run under the real Linux driver in a pseudo-terminal (120x40); the clock runs from spawn to the end of the
+first output that has drawn the whole first screen: the app's footer (its last line) and the prompt's
+placeholder (Textual can draw the footer in a partial frame before the rest), or the minimal app's text.
 Runs alternate between the two so drift on a busy machine hits both alike; medians are compared.
 
     python tests/benchmarks/bench_startup.py [--quick]
@@ -16,11 +17,11 @@ from pathlib import Path
 
 from harness import HERE, PtyProcess, Result, app_available, median, ms, scratch_env
 
-APP = ([sys.executable, "-m", "anannas_tui", "--demo"], b"palette")
-MINIMAL = ([sys.executable, str(HERE / "stock_apps.py")], b"minimal-ready")
+APP = ([sys.executable, "-m", "anannas_tui", "--demo"], (b"palette", b"Enter sends"))
+MINIMAL = ([sys.executable, str(HERE / "stock_apps.py")], (b"minimal-ready",))
 
 
-def time_to_frame(argv: list[str], marker: bytes, root: Path) -> float | None:
+def time_to_frame(argv: list[str], marker: tuple[bytes, ...], root: Path) -> float | None:
     process = PtyProcess(argv, scratch_env(root))
     try:
         return process.read_for(20.0, until=marker)

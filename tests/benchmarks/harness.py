@@ -186,6 +186,10 @@ def ms(seconds: float | None) -> float | None:
     return None if seconds is None else seconds * 1000
 
 
+def _markers(until: bytes | tuple[bytes, ...]) -> tuple[bytes, ...]:
+    return (until,) if isinstance(until, bytes) else until
+
+
 class PtyProcess:
     """A program running in a pseudo-terminal (the real Linux driver), with every byte it writes timed."""
 
@@ -203,8 +207,9 @@ class PtyProcess:
         self.output = bytearray()
         self.chunks: list[tuple[float, int]] = []
 
-    def read_for(self, seconds: float, until: bytes | None = None) -> float | None:
-        """Collect output for up to `seconds`; return when `until` first appeared (seconds since start)."""
+    def read_for(self, seconds: float, until: bytes | tuple[bytes, ...] | None = None) -> float | None:
+        """Collect output for up to `seconds`; return when `until` (every one of them, if several) has appeared
+        (seconds since start)."""
         import select
 
         deadline = time.perf_counter() + seconds
@@ -218,7 +223,7 @@ class PtyProcess:
                 break
             self.output += chunk
             self.chunks.append((time.perf_counter(), len(chunk)))
-            if until is not None and until in self.output:
+            if until is not None and all(marker in self.output for marker in _markers(until)):
                 return time.perf_counter() - self.started
         return None
 
