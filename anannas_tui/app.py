@@ -6,6 +6,7 @@ frame does not wait for httpx), the model catalog, the theme, and the single cli
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -55,13 +56,18 @@ def _model_commands() -> type[Provider]:
 class AnannasApp(App[None]):
     """anannas-tui."""
 
-    CSS_PATH = ["app.tcss", "screens/chat.tcss"]
-    """The chat screen's rules too (they all start with `ChatScreen`): read here, they are parsed with the app's,
-    whereas a screen's own CSS_PATH is read when it is pushed, and that re-parses every rule and restyles every
-    widget once more before the first frame. ChatScreen keeps its CSS_PATH; Textual reads each file once."""
+    CSS_PATH = ["app.tcss", "screens/chat.tcss", "screens/compare.tcss"]
+    """The conversation screens' rules too (they all start with `ChatScreen` or `CompareScreen`). The first
+    conversation is Textual's default screen (`get_default_screen`), whose own CSS_PATH Textual never reads;
+    read here, the rules are parsed with the app's, once. The screens keep their CSS_PATH for later pushes
+    (Textual reads each file once)."""
     TITLE = "anannas-tui"
     COMMANDS = App.COMMANDS | {_model_commands}
     ENABLE_COMMAND_PALETTE = True
+    DEFAULT_MODE = "conversation-0"
+    """Each conversation (a chat or a comparison) is the base screen of a mode of its own; dialogs stack on it.
+
+    The first is Textual's default screen (`get_default_screen`); `show_conversation` replaces it."""
 
     theme: Reactive[str] = Reactive(Initialize(_first_theme))
     """Textual's `App.theme`, starting from the configured theme instead of Textual's default.
@@ -81,6 +87,7 @@ class AnannasApp(App[None]):
         self._client: AnannasClient | None = None
         self._catalog: ModelCatalog | None = None
         self._store: SessionStore | None = None
+        self._conversations = itertools.count(1)
 
     # ----- shared services --------------------------------------------------------------------------------
 
@@ -188,9 +195,18 @@ class AnannasApp(App[None]):
         # Textual asks from inside App.__init__, before our themes are registered: the neutral defaults then.
         return theme_variable_defaults(theme) if theme is not None else dict(THEME_VARIABLE_DEFAULTS)
 
+    def get_default_screen(self) -> Screen[Any]:
+        """The first conversation, as Textual's default screen: composed once the app's start-up is done.
+
+        Pushed from `on_mount` instead, it was composed while Textual held the app's start-up updates back:
+        Textual drew it then (and threw the drawing away), restyled it when it resumed and drew it again once
+        the hold ended, about 40 ms of a 280 ms start (P3 in the README).
+        """
+        return self._first_screen()
+
     def on_mount(self) -> None:
-        """Show the first screen; everything it does not need waits until it is on the terminal."""
-        self.push_screen(self._first_screen())
+        """Everything the first screen does not need waits until it is on the terminal."""
+        self.add_mode(self.DEFAULT_MODE, self._first_screen)  # it exists already; this lets it be removed
         self.call_after_refresh(self._after_first_frame)
 
     def _after_first_frame(self) -> None:
@@ -204,6 +220,18 @@ class AnannasApp(App[None]):
         store = self.session_store
         if store.removed_temps:
             self.log.info(f"removed {len(store.removed_temps)} stale temp file(s) from {store.folder}")
+
+    def show_conversation(self, screen: Screen[Any]) -> None:
+        """Put `screen` (a chat or a comparison) in place of the conversation on screen, and close that one.
+
+        A conversation is the base screen of its mode, which Textual's `switch_screen` cannot replace, so the
+        new one gets a mode of its own and the old mode (with any dialog still on it) is removed.
+        """
+        old = self.current_mode
+        mode = f"conversation-{next(self._conversations)}"
+        self.add_mode(mode, lambda: screen)
+        self.switch_mode(mode)
+        self.remove_mode(old)
 
     def _first_screen(self) -> Screen[Any]:
         """A resumed session (--session), a new comparison (--compare), or a new chat."""

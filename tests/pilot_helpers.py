@@ -30,6 +30,7 @@ def chat_screen(pilot: Pilot[None]) -> ChatScreen:
 async def converse(pilot: Pilot[None], *prompts: str, model: str | None = None) -> ChatScreen:
     """Send each prompt from the prompt box (after the models list loaded) and wait for its reply to end."""
     screen = chat_screen(pilot)
+    await wait_for(pilot, lambda: screen.is_mounted)  # a screenshot's scene starts before the first screen is built
     await wait_for(pilot, lambda: screen.sidebar.model is not None)
     if model is not None:
         screen.model_id = screen.session.model = model

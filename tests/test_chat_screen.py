@@ -87,7 +87,7 @@ async def test_send_streams_the_reply_and_saves_it(options: AppOptions, fake_ser
         assert screen.session.messages[-1].status is Status.COMPLETE
         assert screen.session.title == "Hello there"
         assert screen.prompt.text == ""
-        sent = fake_server.requests[-1]
+        sent = fake_server.chat_requests[-1]
         assert sent.body["messages"][-1] == {"role": "user", "content": "Hello there"}
         assert sent.headers["authorization"] == f"Bearer {KEY}"
     saved = list(app.session_store.folder.glob("*.toml"))

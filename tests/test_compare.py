@@ -316,6 +316,8 @@ async def test_continue_with_forks_one_column_into_a_chat(options: AppOptions, f
         await wait_for(pilot, lambda: isinstance(app.screen, ChatScreen))
         chat = app.screen
         assert isinstance(chat, ChatScreen)
+        await wait_for(pilot, lambda: not screen.is_attached)  # the comparison is closed, not kept underneath
+        assert app.screen_stack == [chat]
         assert chat.session.id != compare_id and chat.session.kind is SessionKind.CHAT
         assert chat.session.model == "test/normal"
         assert [(m.role, m.content) for m in chat.session.messages] == [

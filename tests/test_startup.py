@@ -51,6 +51,9 @@ NOT_BEFORE_THE_FIRST_FRAME = (
     "anannas_tui.core.client",
     "anannas_tui.core.model_catalog",
     "httpx",
+    # our Markdown renderer (an empty chat draws no Markdown)
+    "anannas_tui.widgets.markdown_lines.document",
+    "anannas_tui.widgets.markdown_lines.render",
     # errors, other screens and the command palette's model search
     "anannas_tui.widgets.error_entry",
     "anannas_tui.error_view",
@@ -164,6 +167,33 @@ async def test_the_footer_keys_are_in_the_first_frame_and_stay_the_same(size: tu
     first, settled = await first_frame_and_settled(make_app(AppOptions(demo=True)), size, footer_keys)
     assert ("ctrl+p", "palette", False) in first  # what the P3 benchmark waits for
     assert first == settled, "the first frame showed other keys than the settled screen"
+
+
+async def test_the_first_screen_is_the_base_screen_and_is_drawn_once() -> None:
+    """Built as Textual's default screen, not pushed over a blank one while start-up updates are held back: then
+    Textual drew it, threw that drawing away and drew it again (`AnannasApp.get_default_screen`)."""
+    app = make_app(AppOptions(demo=True))
+    drawn: list[bool] = []
+    original = app._display
+
+    def display(screen: Any, renderable: Any) -> None:
+        if renderable is not None:
+            drawn.append(bool(app._batch_count))  # True: drawn while Textual holds updates back (thrown away)
+        original(screen, renderable)
+
+    app._display = display  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.2)
+        assert [type(screen) for screen in app.screen_stack] == [ChatScreen]
+    assert drawn and not any(drawn), "a frame was drawn and thrown away before the first one"
+
+
+async def test_the_prompt_has_the_focus_in_the_first_frame() -> None:
+    """A key pressed as soon as the screen shows goes to the prompt."""
+    first, settled = await first_frame_and_settled(
+        make_app(AppOptions(demo=True)), (120, 40), lambda app: type(app.focused).__name__
+    )
+    assert first == settled == "PromptInput"
 
 
 @pytest.mark.parametrize(("width", "expected"), [(80, "-narrow"), (99, "-narrow"), (100, "-wide"), (200, "-wide")])

@@ -142,8 +142,7 @@ class ChatScreen(Screen[None]):
         self.title_bar.session_title = self.session.title
         if self.session.messages:
             self._show_history()
-        # The first frame does not wait for the focus (a restyle of the prompt); the next one shows the cursor.
-        self.call_after_refresh(self.prompt.focus)
+        self.prompt.focus()  # before the first frame: a key pressed as soon as the screen shows goes to the prompt
         self.call_after_refresh(self.load_models)  # after the first frame: it may import httpx and read a cache
 
     def _show_history(self) -> None:
@@ -467,7 +466,7 @@ class ChatScreen(Screen[None]):
             self.notify(for_display(loaded.read_only), title="Read-only session", severity="warning", markup=False)
         from anannas_tui.screens.compare import screen_for
 
-        self.app.switch_screen(screen_for(loaded.session))
+        self.app.show_conversation(screen_for(loaded.session))
 
     def action_open_compare(self) -> None:
         """Tick 2-4 models and ask them the same prompts side by side, with this chat's system prompt and
@@ -480,7 +479,7 @@ class ChatScreen(Screen[None]):
                 if self.streaming:
                     self.workers.cancel_group(self, "reply")
                 settings = self.session.system_prompt, self.session.params, self.app.base_url
-                self.app.switch_screen(CompareScreen(Session.new_compare(result, *settings)))
+                self.app.show_conversation(CompareScreen(Session.new_compare(result, *settings)))
 
         self.app.push_screen(ModelPickerDialog(self.app.model_catalog, current=self.model_id, multi=True), picked)
 

@@ -345,7 +345,7 @@ class CompareScreen(Screen[None]):
         for column in self.columns:
             await column.stop_and_wait()
         self.autosave()
-        self.app.switch_screen(make())
+        self.app.show_conversation(make())
 
     @on(ChatPane.LinkClicked)
     def confirm_link(self, message: ChatPane.LinkClicked) -> None:

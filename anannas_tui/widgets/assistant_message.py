@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from textual.content import Content
 
 from anannas_tui.core.sanitize import for_display
-from anannas_tui.widgets.markdown_lines import MarkdownDocument, Palette, code_blocks
+from anannas_tui.widgets.markdown_lines import Palette
 from anannas_tui.widgets.markdown_lines.lines import Line, blank, content_lines, estimate_rows
 from anannas_tui.widgets.markdown_lines.palette import resolve_style
 from anannas_tui.widgets.reasoning_view import ReasoningSection
@@ -68,6 +68,8 @@ class AssistantMessage(TranscriptEntry):
         super().__init__(id=id, classes="-streaming" if status is None else STATUS_CLASSES.get(status, ""))
         self.model = model
         """The model that is answering (display is sanitised)."""
+        from anannas_tui.widgets.markdown_lines.document import MarkdownDocument  # first reply: see the package
+
         self._content, self._reasoning_raw = StreamChannel(), StreamChannel()
         self.document = MarkdownDocument()
         """The reply's Markdown and its rendered rows."""
@@ -228,6 +230,8 @@ class AssistantMessage(TranscriptEntry):
 
     def code_blocks(self) -> list[str]:
         """The raw source of every fenced code block in the reply (for the copy-code picker)."""
+        from anannas_tui.widgets.markdown_lines.document import code_blocks
+
         return code_blocks(self.text)
 
     def action_toggle_reasoning(self) -> None:

@@ -76,17 +76,25 @@ class ChatPane(VerticalScroll):
         self.low_bandwidth = low_bandwidth
         """Redraw streaming replies at most 10 times a second (set before replies start)."""
         self.entry_styles = EntryStyles()
-        """Holds the transcript's component classes once for all entries."""
+        """Holds the transcript's component classes once for all entries; mounted with the first entry."""
         self._selected: Widget | None = None
         self._window = TranscriptWindow(self, lambda: self.entries, self.content_width, self._viewport_height)
         self._loader = HistoryLoader(self)
         self._width = 0
 
     def compose(self) -> ComposeResult:
-        """The style holder and the two spacers; entries are mounted between the spacers."""
-        yield self.entry_styles
+        """The two spacers; entries (and, before the first one, the style holder) are mounted between them."""
         yield self._window.top
         yield self._window.bottom
+
+    def _mount_entry_styles(self) -> None:
+        """Mount the style holder ahead of the first entry.
+
+        Not composed with the pane: its stylesheet (every Markdown role) is the largest in the app, and parsing
+        and applying it is work an empty chat's first frame does not need.
+        """
+        if self.entry_styles.parent is None:
+            self.mount(self.entry_styles, before=self._window.top)
 
     def on_mount(self) -> None:
         """Follow the bottom from the start."""
@@ -109,6 +117,7 @@ class ChatPane(VerticalScroll):
 
     async def mount_entry(self, widget: Widget) -> Widget:
         """Add any widget (an error entry, a notice) at the bottom of the transcript."""
+        self._mount_entry_styles()
         await self.mount(widget, before=self._window.bottom)
         self._window.invalidate()
         self._update_window()
@@ -128,6 +137,7 @@ class ChatPane(VerticalScroll):
         """
         entries = [entry_for(message, footer(message) if footer is not None else "") for message in messages]
         defer_older(entries, self.app.size)
+        self._mount_entry_styles()
         self.mount_all(entries, before=self._window.bottom)
         self._window.invalidate()
         self._update_window()  # before the first frame: only the newest entries take part in it

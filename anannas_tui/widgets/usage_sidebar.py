@@ -179,8 +179,10 @@ class UsageSidebar(VerticalScroll):
             self._draw()
 
     async def _mount_sections(self) -> None:
-        await self.mount_all(self._sections())
-        self._draw()
+        sections = self._sections()
+        await self.mount_all(sections)
+        if all(section.is_mounted for section in sections):  # not when the app closed first (a crash, a quit)
+            self._draw()
 
     def _draw(self) -> None:
         self._drawn = True

@@ -18,7 +18,7 @@ from pathlib import Path
 from harness import HERE, PtyProcess, Result, app_available, median, ms, scratch_env
 
 APP = ([sys.executable, "-m", "anannas_tui", "--demo"], (b"palette", b"Enter sends"))
-MINIMAL = ([sys.executable, str(HERE / "stock_apps.py")], (b"minimal-ready",))
+MINIMAL = ([sys.executable, str(HERE / "minimal_app.py")], (b"minimal-ready",))
 
 
 def time_to_frame(argv: list[str], marker: tuple[bytes, ...], root: Path) -> float | None:

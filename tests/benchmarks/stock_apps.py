@@ -2,7 +2,6 @@
 
 - `StockChatApp`: the canonical streaming pattern from Textual's docs (`Markdown.get_stream` in an anchored
   VerticalScroll, fed from the same client and loopback server as the app), with a TextArea prompt.
-- `MinimalApp`: a one-Static Textual app (the startup baseline).
 - `PerMessageApp`: a long conversation as one Markdown (or Static) widget per message.
 """
 
@@ -61,13 +60,6 @@ class StockChatApp(App[None]):
             await stream.stop()
 
 
-class MinimalApp(App[None]):
-    """The smallest Textual app with something on screen."""
-
-    def compose(self) -> ComposeResult:
-        yield Static("minimal-ready")
-
-
 class PerMessageApp(App[None]):
     """A saved conversation shown the naive way: one widget per message, all mounted."""
 
@@ -104,10 +96,7 @@ class StockChatTerminalApp(StockChatApp):
         self.run_worker(self.stream_reply(self.base_url, self.model), exclusive=True)
 
 
-if __name__ == "__main__":  # no arguments: the minimal app (bench_startup.py); else the stock chat pane
+if __name__ == "__main__":  # the stock chat pane in a real terminal (bench_tmux.py): BASE_URL MODEL
     import sys
 
-    if len(sys.argv) == 3:
-        StockChatTerminalApp(sys.argv[1], sys.argv[2]).run()
-    else:
-        MinimalApp().run()
+    StockChatTerminalApp(sys.argv[1], sys.argv[2]).run()
