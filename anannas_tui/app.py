@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, Literal
 
 from textual import events
@@ -53,14 +53,22 @@ def _model_commands() -> type[Provider]:
     return ModelCommands
 
 
+def _css_paths(options: AppOptions) -> list[str | PurePath]:
+    """The app's stylesheets, with the chat screen's (and, when the first screen may be a comparison, its).
+
+    The first conversation is Textual's default screen (`AnannasApp.get_default_screen`), whose own CSS_PATH
+    Textual never reads; read here, its rules are parsed with the app's, once. The screens keep their CSS_PATH
+    for later pushes (Textual reads each file once). Paths are relative to this module.
+    """
+    paths: list[str | PurePath] = ["app.tcss", "screens/chat.tcss"]
+    if options.compare or options.session_path is not None:  # --compare, or a session that may be one
+        paths.append("screens/compare.tcss")
+    return paths
+
+
 class AnannasApp(App[None]):
     """anannas-tui."""
 
-    CSS_PATH = ["app.tcss", "screens/chat.tcss", "screens/compare.tcss"]
-    """The conversation screens' rules too (they all start with `ChatScreen` or `CompareScreen`). The first
-    conversation is Textual's default screen (`get_default_screen`), whose own CSS_PATH Textual never reads;
-    read here, the rules are parsed with the app's, once. The screens keep their CSS_PATH for later pushes
-    (Textual reads each file once)."""
     TITLE = "anannas-tui"
     COMMANDS = App.COMMANDS | {_model_commands}
     ENABLE_COMMAND_PALETTE = True
@@ -79,7 +87,7 @@ class AnannasApp(App[None]):
     def __init__(self, options: AppOptions) -> None:
         self.options = options  # before App.__init__, which reads the theme (`_register_first_theme`)
         self._wanted_theme = load_state().theme or options.config.ui.theme
-        super().__init__()
+        super().__init__(css_path=_css_paths(options))
         self.low_bandwidth = options.is_low_bandwidth
         if self.low_bandwidth:
             self.animation_level = "none"

@@ -188,6 +188,15 @@ async def test_the_first_screen_is_the_base_screen_and_is_drawn_once() -> None:
     assert drawn and not any(drawn), "a frame was drawn and thrown away before the first one"
 
 
+def test_a_comparisons_stylesheet_is_read_at_start_only_when_the_first_screen_may_be_one(tmp_path: Path) -> None:
+    def sheets(options: AppOptions) -> list[str]:
+        return [Path(path).name for path in make_app(options).css_path]
+
+    assert sheets(AppOptions(demo=True)) == ["app.tcss", "chat.tcss"]
+    assert "compare.tcss" in sheets(AppOptions(demo=True, compare=["demo/fast", "demo/slow"]))
+    assert "compare.tcss" in sheets(AppOptions(demo=True, session_path=tmp_path / "some.toml"))
+
+
 async def test_the_prompt_has_the_focus_in_the_first_frame() -> None:
     """A key pressed as soon as the screen shows goes to the prompt."""
     first, settled = await first_frame_and_settled(
