@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from fake_payloads import INJECTION_REPLY, NORMAL_REPLY, USAGE
 from fake_server import FakeServer
+from pilot_helpers import wait_for
 from rich.console import Console
 from textual.pilot import Pilot
 
@@ -45,15 +46,6 @@ def chat(app: AnannasApp) -> ChatScreen:
     screen = app.screen
     assert isinstance(screen, ChatScreen)
     return screen
-
-
-async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    """Pause until `condition()` holds (the app keeps running meanwhile)."""
-    for _ in range(int(timeout / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("timed out waiting for the app")
 
 
 async def send(pilot: Pilot[None], text: str, model: str | None = None) -> ChatScreen:

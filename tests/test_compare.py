@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from fake_payloads import NORMAL_REPLY, STALL_DELTA, USAGE
 from fake_server import FakeServer
 from hypothesis import given
 from hypothesis import strategies as st
+from pilot_helpers import wait_for
 from textual.content import Content
 from textual.pilot import Pilot
 
@@ -72,15 +72,6 @@ def screen_of(app: AnannasApp) -> CompareScreen:
     screen = app.screen
     assert isinstance(screen, CompareScreen), screen
     return screen
-
-
-async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 15.0) -> None:
-    """Pause until `condition()` holds (the app keeps running meanwhile)."""
-    for _ in range(int(timeout / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("timed out waiting for the app")
 
 
 def idle(screen: CompareScreen) -> bool:

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pilot_helpers import wait_for
 from pty_terminal import PtyApp, app_command, isolated_env
 from textual.pilot import Pilot
 from textual.widgets import Input, LoadingIndicator, TextArea
@@ -86,14 +87,6 @@ def test_control_the_normal_mode_blinks_so_the_measurement_sees_output(tmp_path:
 
 
 # ----- what the mode sets ----------------------------------------------------------------------------------
-
-
-async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    for _ in range(int(timeout / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("timed out waiting for the app")
 
 
 def demo_app(monkeypatch: pytest.MonkeyPatch, *, flag: bool = False, config: bool = False) -> AnannasApp:

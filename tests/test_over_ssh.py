@@ -10,10 +10,10 @@ from __future__ import annotations
 import base64
 import re
 import stat
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from pilot_helpers import wait_for
 from textual.pilot import Pilot
 from textual.widgets import Button
 
@@ -88,14 +88,6 @@ async def started(pilot: Pilot[None], monkeypatch: pytest.MonkeyPatch) -> Termin
     monkeypatch.setattr(app._driver, "write", terminal.write)
     await pilot.pause()
     return terminal
-
-
-async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    for _ in range(int(timeout / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("timed out waiting for the app")
 
 
 def demo_app(monkeypatch: pytest.MonkeyPatch) -> AnannasApp:

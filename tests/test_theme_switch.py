@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
+from pilot_helpers import wait_for
 from textual.command import CommandPalette
 from textual.pilot import Pilot
 
@@ -16,14 +15,6 @@ from anannas_tui.core.state import load_state
 @pytest.fixture(autouse=True)
 def instant_demo(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ANANNAS_DEMO_DELAY_SCALE", "0")
-
-
-async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    for _ in range(int(timeout / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("timed out waiting for the app")
 
 
 async def palette_pick(pilot: Pilot[None], query: str) -> None:
