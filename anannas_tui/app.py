@@ -38,7 +38,8 @@ if TYPE_CHECKING:
     from anannas_tui.core.client import AnannasClient
     from anannas_tui.core.model_catalog import ModelCatalog
     from anannas_tui.core.session import Session
-    from anannas_tui.core.session_store import SessionStore
+    from anannas_tui.core.session_store import SaveResult, SessionStore
+    from anannas_tui.session_saver import SessionSaver
 
 
 def _first_theme(app: AnannasApp) -> str:
@@ -95,6 +96,7 @@ class AnannasApp(App[None]):
         self._client: AnannasClient | None = None
         self._catalog: ModelCatalog | None = None
         self._store: SessionStore | None = None
+        self._saver: SessionSaver | None = None
         self._conversations = itertools.count(1)
 
     # ----- shared services --------------------------------------------------------------------------------
@@ -163,7 +165,9 @@ class AnannasApp(App[None]):
             self.notify(body.plain, title=f"Models list: {title}", severity="warning", markup=False)
 
     async def on_unmount(self) -> None:
-        """Close the connection pool."""
+        """Finish the saves still being written, and close the connection pool."""
+        if self._saver is not None:
+            await self._saver.flush()
         if self._client is not None:
             await self._client.aclose()
 
@@ -291,11 +295,18 @@ class AnannasApp(App[None]):
     # ----- sessions ---------------------------------------------------------------------------------------
 
     def save_session(self, session: Session) -> None:
-        """Save a conversation atomically; a failed save, or one that had to go to a new file, is a toast.
+        """Save a conversation atomically, a long one on a thread (`SessionSaver`); a failed save, or one that
+        had to go to a new file, is a toast.
 
         The conversation stays in memory either way, and the old file is never damaged (SessionStore.save).
         """
-        result = self.session_store.save(session)
+        if self._saver is None:
+            from anannas_tui.session_saver import SessionSaver
+
+            self._saver = SessionSaver(lambda: self.session_store, self._report_save)
+        self._saver.save(session)
+
+    def _report_save(self, result: SaveResult) -> None:
         if result.message:
             severity: Literal["warning", "error"] = "warning" if result.ok else "error"
             title = "Saved elsewhere" if result.ok else "Not saved"

@@ -105,12 +105,17 @@ def _message_count(data: dict[str, Any]) -> int:
 
 
 def encode_session(session: Session) -> str:
-    """The complete file text for `session`.
+    """The complete file text for `session` (see `encode_document`)."""
+    return encode_document(session_to_document(session))
+
+
+def encode_document(document: dict[str, Any]) -> str:
+    """The complete file text for a session's document (`session_to_document`), on any thread.
 
     The body is parsed and decoded again before the seal is computed: the digest then comes from exactly
     what a reader will see, and a file this version could not read back is never written (`FormatError`).
     """
-    body = "".join(_emit({"format": FORMAT_VERSION, **session_to_document(session)}))
+    body = "".join(_emit({"format": FORMAT_VERSION, **document}))
     data = tomllib.loads(body, parse_float=Decimal)
     data.pop("format")
     session_from_document(data, strict=True)

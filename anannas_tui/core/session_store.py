@@ -21,11 +21,13 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from anannas_tui.core import paths
 from anannas_tui.core.atomic import atomic_write, clean_stale_temps
 from anannas_tui.core.session import Session, new_id
-from anannas_tui.core.session_format import FormatError, encode_session
+from anannas_tui.core.session_codec import session_to_document
+from anannas_tui.core.session_format import FormatError, encode_document
 from anannas_tui.core.session_index import SearchHit, SessionEntry, id_from_name, read_entry, search_entries
 
 SUFFIX = ".toml"
@@ -50,6 +52,41 @@ class SaveResult:
     path: Path | None = None
     message: str | None = None
     """Why the save failed, or a notice such as "continues in a new file"; None for a plain success."""
+
+
+@dataclass(frozen=True)
+class SavePlan:
+    """A save decided on the UI thread (`SessionStore.plan`), to be written on any thread (`write`)."""
+
+    path: Path
+    session_id: str
+    """The id the file will carry: the session's, or a new one when its file must not be overwritten."""
+    refusal: str | None
+    """Why the session's own file is kept unchanged (the save goes to a new file), or None."""
+    document: dict[str, Any]
+    """A snapshot of the session: later changes to it do not reach this save."""
+
+
+@dataclass(frozen=True)
+class Written:
+    """What `write` did: the file's stat after writing, or why nothing was written."""
+
+    path: Path | None
+    stat: _StatKey | None = None
+    error: str | None = None
+
+
+def write(plan: SavePlan) -> Written:
+    """Encode and write a planned save atomically; safe on any thread, never raises for I/O errors."""
+    try:
+        atomic_write(plan.path, encode_document(plan.document))
+    except FormatError as error:
+        return Written(None, error=f"Not saved ({error}); the conversation is kept in memory.")
+    except OSError as error:
+        reason = error.strerror or str(error)
+        message = f"Could not save {plan.path.name}: {reason}. The conversation is kept in memory"
+        return Written(plan.path, error=message + " and the previous file is unchanged.")
+    return Written(plan.path, _stat_key(plan.path))
 
 
 @dataclass(frozen=True)
@@ -220,29 +257,37 @@ class SessionStore:
             unchanged); `ok` True with a message when the conversation moved to a new file and id instead of
             overwriting a file it must not (see the module docstring).
         """
+        plan = self.plan(session, touch=touch)
+        return self.commit(session, plan, write(plan))
+
+    def plan(self, session: Session, *, touch: bool = True) -> SavePlan:
+        """The first step of `save`, on the caller's thread: where `session` goes, and a snapshot of it.
+
+        `write(plan)` may then run on another thread while the session changes, and `commit` (back on this
+        thread, before the next `plan` of the same session) records what was written.
+        """
         if touch:
             session.touch()
         known = self._known.get(session.id)
         path = known[0] if known is not None else self.folder / file_name(session)
-        target, notice = session, None
+        target = session
         refusal = self._refusal(session.id, path)
         if refusal is not None:
             target = replace(session, id=new_id())
             path = self.folder / file_name(target)
-        try:
-            atomic_write(path, encode_session(target))
-        except FormatError as error:
-            return SaveResult(False, None, f"Not saved ({error}); the conversation is kept in memory.")
-        except OSError as error:
-            reason = error.strerror or str(error)
-            message = f"Could not save {path.name}: {reason}. The conversation is kept in memory"
-            return SaveResult(False, path, message + " and the previous file is unchanged.")
-        if refusal is not None:
+        return SavePlan(path, target.id, refusal, session_to_document(target))
+
+    def commit(self, session: Session, plan: SavePlan, written: Written) -> SaveResult:
+        """The last step of `save`: remember the file `write` produced (and move `session` to its new id)."""
+        if written.error is not None:
+            return SaveResult(False, written.path, written.error)
+        notice = None
+        if plan.refusal is not None:
             self._read_only.pop(session.id, None)
-            session.id = target.id
-            notice = f"{refusal}; this conversation continues in {path.name}."
-        self._known[session.id] = (path, _stat_key(path))
-        return SaveResult(True, path, notice)
+            session.id = plan.session_id
+            notice = f"{plan.refusal}; this conversation continues in {plan.path.name}."
+        self._known[session.id] = (plan.path, written.stat)
+        return SaveResult(True, plan.path, notice)
 
     def fork(
         self, session: Session, *, upto: int | None = None, column: str | None = None
