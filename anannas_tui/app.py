@@ -166,8 +166,7 @@ class AnannasApp(App[None]):
 
     async def on_unmount(self) -> None:
         """Finish the saves still being written, and close the connection pool."""
-        if self._saver is not None:
-            await self._saver.flush()
+        await self.finish_saves()
         if self._client is not None:
             await self._client.aclose()
 
@@ -305,6 +304,12 @@ class AnannasApp(App[None]):
 
             self._saver = SessionSaver(lambda: self.session_store, self._report_save)
         self._saver.save(session)
+
+    async def finish_saves(self) -> None:
+        """Wait until every save asked for is on disk: before the app closes, and before the sessions screen
+        reads, renames, copies or deletes files (a save still being written would land after its change)."""
+        if self._saver is not None:
+            await self._saver.flush()
 
     def _report_save(self, result: SaveResult) -> None:
         if result.message:

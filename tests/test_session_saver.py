@@ -11,15 +11,18 @@ import pytest
 from fake_payloads import NORMAL_REPLY
 from fake_server import FakeServer
 from pilot_helpers import wait_for
+from textual.pilot import Pilot
 
 from anannas_tui import session_saver
-from anannas_tui.app import make_app
+from anannas_tui.app import AnannasApp, make_app
 from anannas_tui.core import session_store
 from anannas_tui.core.config import Config
 from anannas_tui.core.secret import Secret
 from anannas_tui.core.session import Message, Role, Session
 from anannas_tui.core.session_store import SavePlan, SaveResult, SessionStore, Written
 from anannas_tui.options import AppOptions
+from anannas_tui.screens.chat import ChatScreen
+from anannas_tui.screens.sessions import SessionsScreen
 from anannas_tui.session_saver import SessionSaver, conversation_size
 from anannas_tui.widgets.chat_pane import AssistantMessage
 
@@ -116,10 +119,9 @@ async def test_a_failed_background_write_is_reported_and_the_old_file_kept(
     assert session.messages[-1].content == "lost?"
 
 
-async def test_the_app_finishes_a_slow_background_save_before_it_exits(
-    monkeypatch: pytest.MonkeyPatch, fake_server: FakeServer, isolated_dirs: dict[str, Path]
-) -> None:
-    """Quit straight after a reply whose save is still being written: the file has the reply."""
+@pytest.fixture
+def slow_app(monkeypatch: pytest.MonkeyPatch, fake_server: FakeServer) -> AnannasApp:
+    """The app against the fake gateway, every save on a thread and taking half a second to write."""
     original = session_saver.write
 
     def slow(plan: SavePlan) -> Written:
@@ -131,14 +133,37 @@ async def test_the_app_finishes_a_slow_background_save_before_it_exits(
     config = Config()
     config.api.base_url = fake_server.base_url
     config.chat.model = "test/normal"
-    app = make_app(AppOptions(config=config, api_key=Secret("sk-saver-test")))
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = app.screen
-        await wait_for(pilot, lambda: screen.is_mounted)
-        screen.prompt.load_text("Hello there")  # type: ignore[attr-defined]
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: bool(screen.query(AssistantMessage)) and not screen.streaming)  # type: ignore[attr-defined]
-        assert app._saver is not None and app._saver.busy, "the save was still being written at exit"
+    return make_app(AppOptions(config=config, api_key=Secret("sk-saver-test")))
+
+
+async def reply_with_its_save_in_flight(pilot: Pilot[None]) -> ChatScreen:
+    app = pilot.app
+    screen = app.screen
+    assert isinstance(screen, ChatScreen) and isinstance(app, AnannasApp)
+    await wait_for(pilot, lambda: screen.is_mounted)
+    screen.prompt.load_text("Hello there")
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: bool(screen.query(AssistantMessage)) and not screen.streaming)
+    assert app._saver is not None and app._saver.busy, "the save is still being written"
+    return screen
+
+
+async def test_the_sessions_screen_opens_once_the_save_in_flight_is_written(slow_app: AnannasApp) -> None:
+    """Renaming or copying it there reads and rewrites the file: it must not race the save."""
+    async with slow_app.run_test(size=(120, 40)) as pilot:
+        await reply_with_its_save_in_flight(pilot)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(slow_app.screen, SessionsScreen) and slow_app.screen.entries)
+        assert slow_app._saver is not None and not slow_app._saver.busy
+        assert [entry.messages for entry in slow_app.screen.entries or []] == [2]  # type: ignore[attr-defined]
+
+
+async def test_the_app_finishes_a_slow_background_save_before_it_exits(
+    slow_app: AnannasApp, isolated_dirs: dict[str, Path]
+) -> None:
+    """Quit straight after a reply whose save is still being written: the file has the reply."""
+    async with slow_app.run_test(size=(120, 40)) as pilot:
+        await reply_with_its_save_in_flight(pilot)
     [path] = list((isolated_dirs["data"]).rglob("*.toml"))
     saved = SessionStore(path.parent).load(path).session
     assert [m.content for m in saved.messages] == ["Hello there", NORMAL_REPLY]

@@ -153,6 +153,15 @@ def test_demo_chat_in_tmux_at_80x24(tmux_factory: Callable[..., Tmux], env: dict
     tmux.wait_for(lambda s: "Ask anything" not in s, "the app quitting", timeout=10)
 
 
+def _shows_within(tmux: Tmux, needle: str, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if needle in tmux.screen():
+            return True
+        time.sleep(0.1)
+    return False
+
+
 def _start_injection(tmux: Tmux) -> tuple[str, list[str]]:
     tmux.start(app_command("--model", "test/injection"))
     tmux.wait_for_text("Ask anything")
@@ -178,6 +187,11 @@ def test_injection_changes_neither_the_title_nor_the_clipboard(
     # Copying the reply over SSH inside tmux: OSC 52 reaches tmux's clipboard, sanitised.
     tmux.press("Tab")
     tmux.press("y")
+    if not _shows_within(tmux, "clipboard", 5.0) and "▊ y " in tmux.screen():
+        # Under heavy load (the full suite on 2 cores) the Tab was seen to leave the focus in the prompt now and
+        # then (cause not found; noted for the team): clear the stray "y" and tab to the transcript once more.
+        tmux.press("BSpace", "Tab")
+        tmux.press("y")
     tmux.wait_for_text("clipboard")
     deadline = time.monotonic() + 5
     while not tmux.buffers() and time.monotonic() < deadline:

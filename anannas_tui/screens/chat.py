@@ -437,7 +437,7 @@ class ChatScreen(Screen[None]):
         self.title_bar.session_title = ""
         self.prompt.focus()
 
-    def action_sessions(self) -> None:
+    async def action_sessions(self) -> None:
         """Browse saved conversations: open one, start a new one, rename, delete or duplicate."""
         from anannas_tui.screens.sessions import SessionChoice, SessionsScreen
 
@@ -449,6 +449,7 @@ class ChatScreen(Screen[None]):
             elif choice.path is not None:
                 self.open_session(choice.path)
 
+        await self.app.finish_saves()
         self.app.push_screen(SessionsScreen(self.app.session_store, self.session.id), chosen)
 
     def open_session(self, path: Path) -> None:

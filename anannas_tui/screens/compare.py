@@ -314,7 +314,7 @@ class CompareScreen(Screen[None]):
         """Leave compare mode for a new chat (the comparison is saved)."""
         self.leave_for(ChatScreen)
 
-    def action_sessions(self) -> None:
+    async def action_sessions(self) -> None:
         """Browse saved conversations and open one (a chat or a comparison)."""
         from anannas_tui.screens.sessions import SessionChoice, SessionsScreen
 
@@ -324,6 +324,7 @@ class CompareScreen(Screen[None]):
             elif choice is not None and choice.path is not None:
                 self.open_session(choice.path)
 
+        await self.app.finish_saves()
         self.app.push_screen(SessionsScreen(self.app.session_store, self.session.id), chosen)
 
     def open_session(self, path: Path) -> None:
