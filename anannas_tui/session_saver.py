@@ -18,8 +18,8 @@ from collections.abc import Callable
 from anannas_tui.core.session import Session
 from anannas_tui.core.session_store import SavePlan, SaveResult, SessionStore, Written, write
 
-BACKGROUND_FROM = 64_000
-"""Characters of message text from which a save runs on a thread (below it, encoding takes under ~10 ms)."""
+BACKGROUND_FROM = 16_000
+"""Characters of message text from which a save runs on a thread (below it, encoding takes under ~3 ms)."""
 
 
 def conversation_size(session: Session) -> int:
