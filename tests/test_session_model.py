@@ -113,7 +113,10 @@ def test_new_compare() -> None:
     session = Session.new_compare(["a/x", "b/y", "c/z"], blind=True)
     assert session.kind is SessionKind.COMPARE and session.blind
     assert [(c.label, c.model) for c in session.columns] == [("A", "a/x"), ("B", "b/y"), ("C", "c/z")]
-    assert session.display_model == "a/x vs b/y vs c/z"
+    assert session.display_model == "blind · 3 models", "a blind comparison's list row names no model"
+    session.favourite = "B"
+    assert session.display_model == "a/x vs b/y vs c/z", "once the favourite is picked, the names are shown"
+    assert Session.new_compare(["a/x", "b/y"]).display_model == "a/x vs b/y"
     with pytest.raises(ValueError, match="1 to 4"):
         Session.new_compare(["m"] * 5)
 

@@ -241,8 +241,14 @@ class Session:
 
     @property
     def display_model(self) -> str:
-        """The model for a list row: the chat's model, or the columns' models joined."""
+        """The model for a list row: the chat's model, or the columns' models joined.
+
+        A blind comparison says only how many models it has until a favourite is picked: the sessions list
+        (and its search) must not give away what the screen hides.
+        """
         if self.kind is SessionKind.COMPARE:
+            if self.blind and self.favourite is None:
+                return f"blind · {len(self.columns)} models"
             return " vs ".join(column.model for column in self.columns)
         return self.model
 
