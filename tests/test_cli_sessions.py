@@ -195,3 +195,42 @@ class TestResume:
     def test_unknown_session_stops_before_the_app_starts(self) -> None:
         result = run_cli("--demo", "--session", "nope")
         assert result.returncode == 2 and b"no session id starts with 'nope'" in result.stderr
+
+
+class TestRepair:
+    def test_a_hand_edited_file_is_resealed_and_the_original_kept(self) -> None:
+        path = save(sample_chat("dddddddddddd", "Edited by hand"))
+        edited = path.read_text(encoding="utf-8").replace("And YAML?", "And JSON?")
+        path.write_text(edited, encoding="utf-8")
+        assert b"DAMAGED" in run_cli("sessions", "list").stdout
+        result = run_cli("sessions", "repair", "dddddddddddd")
+        assert result.returncode == 0, result.stderr
+        assert b"the original is kept as" in result.stderr
+        assert path.with_name(path.name + ".bak").read_text(encoding="utf-8") == edited
+        listing = run_cli("sessions", "list").stdout.decode()
+        assert "DAMAGED" not in listing and "Edited by hand" in listing, "the .bak copy is not listed"
+        loaded = SessionStore().load(path).session
+        assert "And JSON?" in [m.content for m in loaded.messages], "the edit is kept"
+
+    def test_a_sound_file_is_left_alone(self) -> None:
+        path = save(sample_chat())
+        before = path.read_bytes()
+        result = run_cli("sessions", "repair", "a1b2c3d4e5f6")
+        assert result.returncode == 0 and b"nothing to repair" in result.stderr
+        assert path.read_bytes() == before and not path.with_name(path.name + ".bak").exists()
+
+    @pytest.mark.parametrize(
+        ("edit", "reason"),
+        [
+            (lambda text: text.replace('role = "user"', 'role = "robot"', 1), b"cannot be repaired"),
+            (lambda text: text + "\n[broken\n", b"not valid TOML"),
+        ],
+    )
+    def test_an_edit_that_breaks_the_content_is_refused_and_nothing_written(self, edit, reason) -> None:  # type: ignore[no-untyped-def]
+        path = save(sample_chat("eeeeeeeeeeee", "Broken by hand"))
+        broken = edit(path.read_text(encoding="utf-8"))
+        path.write_text(broken, encoding="utf-8")
+        result = run_cli("sessions", "repair", str(path))
+        assert result.returncode == 2 and reason in result.stderr
+        assert path.read_text(encoding="utf-8") == broken
+        assert not path.with_name(path.name + ".bak").exists()

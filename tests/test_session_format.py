@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+import tomli_w
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from session_samples import AWKWARD, WHEN, document, sample_chat, sample_compare
 
@@ -16,7 +17,12 @@ from anannas_tui.core.config import ChatParams
 from anannas_tui.core.errors import ApiError, ErrorKind
 from anannas_tui.core.events import Usage
 from anannas_tui.core.session import Column, Message, Role, Session, SessionKind, Status
-from anannas_tui.core.session_format import FORMAT_VERSION, FormatError, decode_session, encode_session
+from anannas_tui.core.session_format import FORMAT_VERSION, FormatError, decode_session, encode_session, reseal
+
+
+def tomli_w_string(text: str) -> str:
+    """`text` as a TOML basic string (what a person editing the file would type, escapes included)."""
+    return tomli_w.dumps({"x": text}).split("=", 1)[1].strip()
 
 
 def roundtrip(session: Session) -> Session:
@@ -141,6 +147,25 @@ class TestIntegrity:
         with pytest.raises(FormatError, match="integrity"):
             decode_session(text)
 
+    @settings(max_examples=60, deadline=None)
+    @given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=200))
+    def test_a_hand_edit_that_keeps_the_content_valid_can_be_resealed(self, edit: str) -> None:
+        """Any text written into a message by hand breaks the seal; `reseal` keeps it and seals it again."""
+        assume(edit != "And YAML?")
+        original = encode_session(sample_chat())
+        assert original.count('content = "And YAML?"') == 1
+        edited = original.replace('content = "And YAML?"', f"content = {tomli_w_string(edit)}")
+        with pytest.raises(FormatError, match="integrity"):
+            decode_session(edited)
+        back = decode_session(reseal(edited))
+        assert back.read_only is None and edit in [m.content for m in back.session.messages]
+        assert reseal(reseal(edited)) == reseal(edited)
+
+    def test_reseal_refuses_what_is_no_longer_a_session(self) -> None:
+        text = encode_session(sample_chat()).replace('role = "user"', 'role = "robot"', 1)
+        with pytest.raises(FormatError, match="robot"):
+            reseal(text)
+
     def test_missing_integrity_table(self) -> None:
         text = encode_session(sample_chat())
         with pytest.raises(FormatError, match=r"no \[integrity\]"):
@@ -176,8 +201,8 @@ class TestVersions:
             decode_session(f'{line}\nid = "x"\n')
 
 
-def reseal(text: str) -> str:
-    """Re-compute the integrity table after an edit, so only validation is tested."""
+def forge_seal(text: str) -> str:
+    """Re-compute the integrity table after an edit without validating anything, so only validation is tested."""
     from anannas_tui.core.session_format import content_digest
 
     body = text[: text.rindex("\n[integrity]\n")]
@@ -205,7 +230,7 @@ class TestValidation:
         text = encode_session(sample_chat())
         assert old in text
         with pytest.raises(FormatError, match=reason):
-            decode_session(reseal(text.replace(old, new, 1)))
+            decode_session(forge_seal(text.replace(old, new, 1)))
 
     def test_not_toml(self) -> None:
         with pytest.raises(FormatError, match="not valid TOML"):
@@ -214,7 +239,7 @@ class TestValidation:
     def test_compare_favourite_must_be_a_column(self) -> None:
         text = encode_session(sample_compare()).replace('favourite = "B"', 'favourite = "Z"')
         with pytest.raises(FormatError, match="favourite 'Z' is not a column label"):
-            decode_session(reseal(text))
+            decode_session(forge_seal(text))
 
 
 # ----- property tests -------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
-"""`anannas-tui sessions`: list, show, export and delete saved conversations, and resolve `--session`.
+"""`anannas-tui sessions`: list, show, export, repair and delete saved conversations, and resolve `--session`.
 
 A session is named by a unique prefix of its id, by a file path, or by `last` (the most recently saved one).
-Nothing here writes a session file: `delete` removes one after confirmation, and `export -o` writes a new file.
+Only `repair` rewrites a session file (keeping the original as a `.bak` copy); `delete` removes one after
+confirmation, and `export -o` writes a new file.
 Text read from session files is sanitised whenever it goes to a terminal; piped or written to a file it is
 exact. Exit codes: 0 ok, 1 a file could not be read or written, 2 no such session, a damaged one, or a
 refused deletion.
@@ -50,6 +51,9 @@ def add_parser(subparsers: Any) -> None:
     exporting.add_argument("--format", choices=FORMATS, default="md", help="md (default) or json")
     exporting.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     exporting.set_defaults(action="export")
+    repair = actions.add_parser("repair", help="re-seal a session file edited by hand (the original is kept as .bak)")
+    repair.add_argument("ref", metavar="ID", help=_REF_HELP)
+    repair.set_defaults(action="repair")
     delete = actions.add_parser("delete", help="delete a session file (damaged ones too)")
     delete.add_argument("ref", metavar="ID", help=_REF_HELP)
     delete.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
@@ -87,6 +91,8 @@ def run(args: argparse.Namespace) -> int:
             return _show(store, args.ref)
         if args.action == "export":
             return _export(store, args.ref, args.format, args.output)
+        if args.action == "repair":
+            return _repair(store, args.ref)
         return _delete(store, args.ref, args.yes)
     except (SessionNotFound, SessionUnreadable) as error:
         report(for_display(str(error)))
@@ -170,6 +176,16 @@ def _export(store: SessionStore, ref: str, fmt: str, output: str | None) -> int:
 
     atomic_write(Path(output).expanduser(), text)
     report(f"exported {loaded.session.id} to {for_display(output)}")
+    return EXIT_OK
+
+
+def _repair(store: SessionStore, ref: str) -> int:
+    path = store.resolve(ref)
+    backup = store.repair(path)
+    if backup is None:
+        report(f"{for_display(path.name)} is not damaged: nothing to repair")
+    else:
+        report(f"repaired {for_display(str(path))}; the original is kept as {for_display(backup.name)}")
     return EXIT_OK
 
 

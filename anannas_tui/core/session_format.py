@@ -146,17 +146,36 @@ def _version(data: dict[str, Any]) -> int:
     return version
 
 
+def _parse(text: str) -> tuple[dict[str, Any], int]:
+    """A session file's TOML and its format version (taken out of the data), or `FormatError`."""
+    try:
+        data = tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as error:
+        raise FormatError(f"not valid TOML ({error})") from None
+    return data, _version(data)
+
+
+def reseal(text: str) -> str:
+    """A session file's text with a fresh integrity seal: for a file edited by hand (`sessions repair`).
+
+    The content must still be a whole, valid session of a format this version writes: it is decoded strictly
+    and written out again, so only what the edit broke (the seal) changes. Raises `FormatError` saying why
+    the file cannot be repaired.
+    """
+    data, version = _parse(text)
+    if version > FORMAT_VERSION:
+        raise FormatError(f"written by a newer anannas-tui (session format {version}), which this one reads only")
+    data.pop("integrity", None)
+    return encode_session(session_from_document(data, strict=True))
+
+
 def decode_session(text: str) -> Decoded:
     """Read a session file's text, or raise `FormatError` saying why it is damaged.
 
     A file of a newer format is read leniently (unknown keys ignored, its integrity scheme not assumed) and
     comes back flagged read-only; if even that fails, the error names both versions.
     """
-    try:
-        data = tomllib.loads(text, parse_float=Decimal)
-    except tomllib.TOMLDecodeError as error:
-        raise FormatError(f"not valid TOML ({error})") from None
-    version = _version(data)
+    data, version = _parse(text)
     if version > FORMAT_VERSION:
         versions = f"session format {version}; this version reads format {FORMAT_VERSION}"
         data.pop("integrity", None)

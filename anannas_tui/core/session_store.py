@@ -27,7 +27,7 @@ from anannas_tui.core import paths
 from anannas_tui.core.atomic import atomic_write, clean_stale_temps
 from anannas_tui.core.session import Session, new_id
 from anannas_tui.core.session_codec import session_to_document
-from anannas_tui.core.session_format import FormatError, encode_document
+from anannas_tui.core.session_format import FormatError, decode_session, encode_document, reseal
 from anannas_tui.core.session_index import SearchHit, SessionEntry, id_from_name, read_entry, search_entries
 
 SUFFIX = ".toml"
@@ -295,6 +295,37 @@ class SessionStore:
         """Save a copy of `session` (see `Session.fork`) as a new session file; return the copy and the result."""
         copy = session.fork(upto=upto, column=column)
         return copy, self.save(copy, touch=False)
+
+    def repair(self, ref: str | Path) -> Path | None:
+        """Re-seal a session file edited by hand; return where the original was kept, or None if it was fine.
+
+        The original is copied beside it as `NAME.toml.bak` (not listed as a session) before the file is
+        rewritten, atomically, with a fresh integrity seal.
+
+        Raises:
+            SessionNotFound: `ref` matches no session.
+            SessionUnreadable: the content is not a valid session any more (the reason); nothing is written.
+            OSError: the file could not be read or written.
+        """
+        path = ref if isinstance(ref, Path) else self.resolve(ref)
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError:
+            raise SessionUnreadable(f"{path.name} cannot be repaired: it is not UTF-8 text") from None
+        try:
+            decode_session(text)
+            return None
+        except FormatError:
+            pass
+        try:
+            resealed = reseal(text)
+        except FormatError as error:
+            raise SessionUnreadable(f"{path.name} cannot be repaired: {error}") from None
+        backup = path.with_name(path.name + ".bak")
+        atomic_write(backup, text)
+        atomic_write(path, resealed)
+        self._cache.pop(path, None)
+        return backup
 
     def delete(self, ref: str | Path) -> Path:
         """Delete a session file (damaged ones too, by the id in their name); returns the path removed.
