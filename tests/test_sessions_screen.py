@@ -285,7 +285,7 @@ class TestOpenAndNew:
             assert app.results == [] and pilot.app.screen is screen
             shown = toasts(pilot)
             assert len(shown) == 3 and all("damaged" in t and "integrity" in t for t in shown)
-            assert all(DAMAGED_NAME in t for t in shown)
+            assert all(DAMAGED_NAME in t and "anannas-tui sessions repair" in t for t in shown)
         assert (store.folder / DAMAGED_NAME).read_bytes() == before
         assert len(list(store.folder.glob("*.toml"))) == 6
 

@@ -241,7 +241,10 @@ class SessionsScreen(ModalScreen[SessionChoice | None]):
         if entry.damaged is None:
             return False
         reason = _safe(entry.damaged, 300)
-        message = f"{_safe(entry.path.name)} cannot be {doing}: it is damaged ({reason}). The file is kept as it is."
+        message = (
+            f"{_safe(entry.path.name)} cannot be {doing}: it is damaged ({reason}). The file is kept as it is;"
+            f" if you edited it by hand, `anannas-tui sessions repair {_safe(entry.id)}` re-seals it."
+        )
         self.notify(message, title="Damaged session", severity="error", timeout=10, markup=False)
         return True
 
