@@ -28,6 +28,14 @@ def conversation_size(session: Session) -> int:
     return sum(len(message.content) + len(message.reasoning or "") for message in messages)
 
 
+def _outcome(future: asyncio.Future[Written]) -> Written:
+    """What the thread did; an unexpected error is reported like a failed write (the session stays in memory)."""
+    try:
+        return future.result()
+    except Exception as error:  # noqa: BLE001 - anything the encoder raises must reach the user, not a log
+        return Written(None, error=f"Not saved ({type(error).__name__}: {error}); the conversation is kept in memory.")
+
+
 class SessionSaver:
     """Saves sessions through one store, in order, the large ones off the UI thread."""
 
@@ -63,16 +71,16 @@ class SessionSaver:
             return
         session, plan, _ = self._in_flight
         self._in_flight = None
-        self._report(self._store().commit(session, plan, future.result()))
+        self._report(self._store().commit(session, plan, _outcome(future)))
         if self._waiting:
             self.save(self._waiting.pop(next(iter(self._waiting))))
 
     async def flush(self) -> None:
-        """Finish the save in flight and write every waiting one (when the app closes)."""
+        """Finish the save in flight and write every waiting one (before quitting or opening the sessions)."""
         while self._in_flight is not None or self._waiting:
             if self._in_flight is not None:
                 future = self._in_flight[2]
-                await asyncio.shield(future)
+                await asyncio.wait([future])  # neither raises what the thread raised nor cancels it
                 self._written(future)
             else:
                 session = self._waiting.pop(next(iter(self._waiting)))

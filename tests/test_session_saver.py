@@ -119,6 +119,27 @@ async def test_a_failed_background_write_is_reported_and_the_old_file_kept(
     assert session.messages[-1].content == "lost?"
 
 
+async def test_an_unexpected_error_on_the_thread_is_reported_and_saving_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, reports = SessionStore(tmp_path), []
+    saver = saver_for(store, reports, background_from=0)
+
+    def broken(plan: SavePlan) -> Written:
+        raise RuntimeError("encoder bug")
+
+    monkeypatch.setattr(session_saver, "write", broken)
+    session = chat(3)
+    saver.save(session)
+    await saver.flush()
+    assert not reports[-1].ok and "RuntimeError: encoder bug" in (reports[-1].message or "")
+    assert "kept in memory" in (reports[-1].message or "") and not saver.busy
+    monkeypatch.undo()
+    saver.save(session)
+    await saver.flush()
+    assert reports[-1].ok and store.load(store.resolve(session.id)).session.messages == session.messages
+
+
 @pytest.fixture
 def slow_app(monkeypatch: pytest.MonkeyPatch, fake_server: FakeServer) -> AnannasApp:
     """The app against the fake gateway, every save on a thread and taking half a second to write."""
