@@ -67,7 +67,7 @@ def find_styles(widget: Widget) -> EntryStyles | None:
     """The `EntryStyles` serving `widget`: its chat pane's, or the screen's."""
     for node in widget.ancestors:
         styles = getattr(node, "entry_styles", None)
-        if isinstance(styles, EntryStyles):
+        if isinstance(styles, EntryStyles) and styles.is_attached:  # a chat pane mounts it with its first entry
             return styles
     found = widget.screen.query(EntryStyles)
     return found.first() if found else None
