@@ -312,10 +312,11 @@ class AnannasApp(App[None]):
             await self._saver.flush()
 
     def _report_save(self, result: SaveResult) -> None:
+        """A save's notice as a toast (its text can quote an exception raised on the save thread: sanitised)."""
         if result.message:
             severity: Literal["warning", "error"] = "warning" if result.ok else "error"
             title = "Saved elsewhere" if result.ok else "Not saved"
-            self.notify(result.message, title=title, severity=severity, timeout=10, markup=False)
+            self.notify(for_display(result.message), title=title, severity=severity, timeout=10, markup=False)
 
     # ----- messages from the sessions screen ---------------------------------------------------------------
 

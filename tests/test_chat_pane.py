@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from fake_payloads import INJECTION_DELTAS, INJECTION_REPLY, big_reply
@@ -19,7 +18,6 @@ from textual import on
 from textual.app import App, ComposeResult
 from textual.containers import VerticalScroll
 from textual.geometry import Offset
-from textual.pilot import Pilot
 from textual.selection import Selection
 from textual.widgets import Markdown
 
@@ -58,14 +56,6 @@ class Host(App[None]):
     @on(ChatPane.SelectionChanged)
     def _selected(self, message: ChatPane.SelectionChanged) -> None:
         self.selections.append(message.entry)
-
-
-async def wait_until(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 5.0) -> None:
-    for _ in range(int(timeout / 0.02)):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("timed out")
 
 
 async def stream(reply: AssistantMessage, text: str, size: int = 4) -> None:

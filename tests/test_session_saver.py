@@ -49,6 +49,11 @@ def threads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return names
 
 
+def on_disk(store: SessionStore, session: Session) -> list[Message]:
+    """The messages of `session` as its file holds them."""
+    return store.load(store.resolve(session.id)).session.messages
+
+
 def saver_for(store: SessionStore, reports: list[SaveResult], background_from: int) -> SessionSaver:
     saver = SessionSaver(lambda: store, reports.append)
     saver.background_from = background_from
@@ -65,7 +70,7 @@ async def test_a_long_conversation_is_written_on_another_thread(tmp_path: Path, 
     await saver.flush()
     assert threads and threads[0] != threading.main_thread().name
     assert [r.ok for r in reports] == [True] and reports[0].message is None
-    assert store.load(store.resolve(session.id)).session.messages == session.messages
+    assert on_disk(store, session) == session.messages
 
 
 async def test_a_short_conversation_is_still_saved_at_once(tmp_path: Path, threads: list[str]) -> None:
@@ -75,7 +80,7 @@ async def test_a_short_conversation_is_still_saved_at_once(tmp_path: Path, threa
     saver.save(session)
     assert not saver.busy and [r.ok for r in reports] == [True]
     assert threads == [], "no thread was used"
-    assert store.load(store.resolve(session.id)).session.messages == session.messages
+    assert on_disk(store, session) == session.messages
 
 
 async def test_saves_asked_for_meanwhile_write_the_newest_state_in_order(tmp_path: Path, threads: list[str]) -> None:
@@ -137,7 +142,7 @@ async def test_an_unexpected_error_on_the_thread_is_reported_and_saving_goes_on(
     monkeypatch.undo()
     saver.save(session)
     await saver.flush()
-    assert reports[-1].ok and store.load(store.resolve(session.id)).session.messages == session.messages
+    assert reports[-1].ok and on_disk(store, session) == session.messages
 
 
 @pytest.fixture
@@ -188,3 +193,21 @@ async def test_the_app_finishes_a_slow_background_save_before_it_exits(
     [path] = list((isolated_dirs["data"]).rglob("*.toml"))
     saved = SessionStore(path.parent).load(path).session
     assert [m.content for m in saved.messages] == ["Hello there", NORMAL_REPLY]
+
+
+async def test_a_save_error_quoting_hostile_text_is_shown_inert(
+    monkeypatch: pytest.MonkeyPatch, slow_app: AnannasApp
+) -> None:
+    def hostile(plan: SavePlan) -> Written:
+        raise RuntimeError("\x1b]0;pwned\x07 [bold]x[/bold]")
+
+    monkeypatch.setattr(session_saver, "write", hostile)
+    async with slow_app.run_test(size=(120, 40)) as pilot:
+        screen = slow_app.screen
+        assert isinstance(screen, ChatScreen)
+        await wait_for(pilot, lambda: screen.is_mounted)
+        screen.prompt.load_text("Hello there")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: any(n.title == "Not saved" for n in slow_app._notifications))
+        [toast] = [n for n in slow_app._notifications if n.title == "Not saved"]
+        assert "\x1b" not in toast.message and "␛]0;pwned␇ [bold]x[/bold]" in toast.message
