@@ -8,9 +8,9 @@ from typing import Any
 
 from anannas_tui.core.config import ChatParams
 from anannas_tui.core.errors import ApiError, ErrorKind, ModerationInfo, ProviderInfo
-from anannas_tui.core.events import Usage
 from anannas_tui.core.session import Column, Message, Role, Session, SessionKind, Status
 from anannas_tui.core.session_codec import session_to_document
+from anannas_tui.core.usage import Usage
 
 WHEN = datetime(2025, 6, 1, 14, 3, 22, tzinfo=timezone(timedelta(hours=2)))
 

@@ -50,11 +50,11 @@ from anannas_tui.core.events import (
     RetryScheduled,
     StreamEvent,
     StreamFailed,
-    Usage,
     UsageReported,
 )
 from anannas_tui.core.models import parse_models
 from anannas_tui.core.secret import Secret
+from anannas_tui.core.usage import Usage
 
 KEY = "sk-test-not-a-real-key"
 MESSAGES = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"}]

@@ -15,9 +15,9 @@ from session_samples import AWKWARD, WHEN, document, sample_chat, sample_compare
 
 from anannas_tui.core.config import ChatParams
 from anannas_tui.core.errors import ApiError, ErrorKind
-from anannas_tui.core.events import Usage
 from anannas_tui.core.session import Column, Message, Role, Session, SessionKind, Status
 from anannas_tui.core.session_format import FORMAT_VERSION, FormatError, decode_session, encode_session, reseal
+from anannas_tui.core.usage import Usage
 
 
 def tomli_w_string(text: str) -> str:

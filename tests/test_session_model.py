@@ -8,7 +8,6 @@ import pytest
 from session_samples import sample_chat, sample_compare
 
 from anannas_tui.core.config import ChatParams
-from anannas_tui.core.events import Usage
 from anannas_tui.core.session import (
     Message,
     Role,
@@ -19,6 +18,7 @@ from anannas_tui.core.session import (
     host_of,
     title_from_prompt,
 )
+from anannas_tui.core.usage import Usage
 
 
 def test_new_session() -> None:

@@ -13,10 +13,10 @@ from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from anannas_tui.core.events import Usage
 from anannas_tui.core.session import Message, Role, Session
 from anannas_tui.core.session_format import FORMAT_VERSION, encode_session
 from anannas_tui.core.session_store import SessionStore
+from anannas_tui.core.usage import Usage
 from anannas_tui.screens.confirm_dialog import ConfirmDialog
 from anannas_tui.screens.rename_dialog import RenameDialog, tidy_title
 from anannas_tui.screens.sessions import SessionChoice, SessionsScreen

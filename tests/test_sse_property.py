@@ -19,7 +19,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from anannas_tui.core.client import AnannasClient
-from anannas_tui.core.events import ContentDelta, Finished, ReasoningDelta, StreamEvent, Usage, UsageReported
+from anannas_tui.core.events import ContentDelta, Finished, ReasoningDelta, StreamEvent, UsageReported
+from anannas_tui.core.usage import Usage
 
 
 def _chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> dict[str, Any]:

@@ -54,6 +54,12 @@ NOT_BEFORE_THE_FIRST_FRAME = (
     # our Markdown renderer (an empty chat draws no Markdown)
     "anannas_tui.widgets.markdown_lines.document",
     "anannas_tui.widgets.markdown_lines.render",
+    # the stream's events and errors (a session and the sidebar hold only `core.usage`), and what they import
+    "anannas_tui.core.events",
+    "anannas_tui.core.errors",
+    "anannas_tui.core.models",
+    "json",
+    "html",
     # errors, other screens and the command palette's model search
     "anannas_tui.widgets.error_entry",
     "anannas_tui.error_view",
@@ -70,7 +76,7 @@ NOT_BEFORE_THE_FIRST_FRAME = (
 )
 
 _PROBE = """
-import json, sys
+import sys
 from textual.app import App
 import anannas_tui.app
 
@@ -94,6 +100,7 @@ def run(self, *args, **kwargs):
 anannas_tui.app.AnannasApp.run = run
 from anannas_tui.cli import main
 main(["--demo"])
+import json  # only now: the first frame must not need it
 print(json.dumps(loaded))
 """
 

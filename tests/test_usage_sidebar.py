@@ -11,10 +11,10 @@ from textual.reactive import var
 from textual.widget import Widget
 from textual.widgets import Static
 
-from anannas_tui.core.events import Usage
 from anannas_tui.core.metrics import ReplyMetrics, ReplyTimer, format_cost, reply_metrics
 from anannas_tui.core.models import ModelInfo
 from anannas_tui.core.session_totals import SessionTotals
+from anannas_tui.core.usage import Usage
 from anannas_tui.widgets.context_gauge import ContextGauge, compact_tokens, gauge_text
 from anannas_tui.widgets.stat_rows import StatRows
 from anannas_tui.widgets.usage_sidebar import UsageSidebar

@@ -26,10 +26,11 @@ from anannas_tui.cli.common import (
 )
 from anannas_tui.core.config import ChatParams
 from anannas_tui.core.errors import ApiError
-from anannas_tui.core.events import RetryScheduled, Usage
+from anannas_tui.core.events import RetryScheduled
 from anannas_tui.core.metrics import ReplyMetrics
 from anannas_tui.core.models import ModelInfo
 from anannas_tui.core.sanitize import StreamSanitizer, for_display
+from anannas_tui.core.usage import Usage
 
 if TYPE_CHECKING:
     from anannas_tui.core.client import AnannasClient

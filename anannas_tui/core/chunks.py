@@ -17,10 +17,10 @@ from anannas_tui.core.events import (
     ContentDelta,
     ReasoningDelta,
     StreamEvent,
-    Usage,
     UsageReported,
 )
 from anannas_tui.core.sanitize import for_display
+from anannas_tui.core.usage import Usage
 
 _ERROR_FINISHES = frozenset({"error", "network_error"})
 

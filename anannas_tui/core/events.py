@@ -8,22 +8,9 @@ keep the partial reply it has already shown.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from anannas_tui.core.errors import ApiError
-
-
-@dataclass(frozen=True)
-class Usage:
-    """Token counts and billed cost for one reply, as the gateway reported them."""
-
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    total_tokens: int = 0
-    cached_tokens: int | None = None
-    reasoning_tokens: int | None = None
-    cost: Decimal | None = None
-    """Credits charged (`usage.cost`), when the gateway sent it; None when it did not."""
+from anannas_tui.core.usage import Usage
 
 
 @dataclass(frozen=True)

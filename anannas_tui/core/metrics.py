@@ -9,9 +9,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from anannas_tui.core.events import Usage
-from anannas_tui.core.models import ModelInfo
+from anannas_tui.core.usage import Usage
+
+if TYPE_CHECKING:
+    from anannas_tui.core.models import ModelInfo
 
 
 @dataclass

@@ -21,12 +21,12 @@ from anannas_tui.core.events import (
     RetryScheduled,
     StreamEvent,
     StreamFailed,
-    Usage,
     UsageReported,
 )
 from anannas_tui.core.metrics import ReplyMetrics, ReplyTimer, reply_metrics
 from anannas_tui.core.models import ModelInfo
 from anannas_tui.core.session import Message, Role, Status
+from anannas_tui.core.usage import Usage
 
 if TYPE_CHECKING:  # the client pulls in httpx, which the TUI imports only after its first frame
     from anannas_tui.core.client import AnannasClient

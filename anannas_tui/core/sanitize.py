@@ -11,7 +11,6 @@ Placeholders are visible and printable, and none of them is itself rewritten, so
 
 from __future__ import annotations
 
-import html
 import re
 
 #: Bidi controls (embeddings, overrides, isolates, marks) that can reorder what the reader sees.
@@ -115,7 +114,10 @@ def one_line(text: str, limit: int = 160) -> str:
         text = title
     elif "<" in text and ">" in text:
         text = _TAG.sub(" ", text)
-    text = html.unescape(text) if "&" in text else text
+    if "&" in text:
+        import html  # only error bodies need it: not imported at start-up
+
+        text = html.unescape(text)
     text = for_display(_SPACE.sub(" ", text).strip())
     # Collapsing whitespace above removed tabs and newlines, so only placeholders remain from controls.
     return shorten(text, limit)

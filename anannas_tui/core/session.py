@@ -15,11 +15,14 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from anannas_tui.core.config import ChatParams
-from anannas_tui.core.errors import ApiError
-from anannas_tui.core.events import Usage
+from anannas_tui.core.usage import Usage
+
+if TYPE_CHECKING:
+    from anannas_tui.core.errors import ApiError
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _SPACE = re.compile(r"\s+")

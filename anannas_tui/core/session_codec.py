@@ -16,10 +16,10 @@ from datetime import datetime
 from typing import Any
 
 from anannas_tui.core.config import ChatParams
-from anannas_tui.core.events import Usage
 from anannas_tui.core.session import Column, Message, Role, Session, SessionKind, Status, clean_text
 from anannas_tui.core.session_errors import error_from_dict, error_to_dict
 from anannas_tui.core.session_reader import FormatError, Table
+from anannas_tui.core.usage import Usage
 
 __all__ = ["FormatError", "session_from_document", "session_to_document"]
 

@@ -22,7 +22,6 @@ from anannas_tui import gc_policy
 from anannas_tui.app import AnannasApp
 from anannas_tui.core.conversation_settings import ConversationSettings
 from anannas_tui.core.metrics import ReplyMetrics
-from anannas_tui.core.models import ModelInfo
 from anannas_tui.core.sanitize import for_display
 from anannas_tui.core.session import Message, Role, Session, Status
 from anannas_tui.core.session_totals import SessionTotals
@@ -36,6 +35,7 @@ from anannas_tui.widgets.usage_sidebar import UsageSidebar
 
 if TYPE_CHECKING:
     from anannas_tui.core.events import RetryScheduled
+    from anannas_tui.core.models import ModelInfo
     from anannas_tui.core.reply import ReplyOutcome
 
 # What only a reply (or its error) needs is imported where it is used, so that the first frame does not wait for
@@ -363,7 +363,7 @@ class ChatScreen(Screen[None]):
         self._editing = last
         self.prompt.load_text(last.content)
         self.prompt.move_cursor(self.prompt.document.end)
-        self.prompt.focus()
+        self.prompt.focus()  # before the first frame: a key pressed as soon as the screen shows goes to the prompt
         self.notify("Editing the last prompt: Enter resends it and replaces its reply.", timeout=4)
 
     async def action_continue_reply(self) -> None:
@@ -435,7 +435,7 @@ class ChatScreen(Screen[None]):
         self.totals = SessionTotals()
         self.last_metrics = None
         self.title_bar.session_title = ""
-        self.prompt.focus()
+        self.prompt.focus()  # before the first frame: a key pressed as soon as the screen shows goes to the prompt
 
     async def action_sessions(self) -> None:
         """Browse saved conversations: open one, start a new one, rename, delete or duplicate."""

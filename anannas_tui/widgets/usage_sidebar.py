@@ -13,6 +13,7 @@ same width, so nothing moves) and the sections are mounted right after it, which
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -22,11 +23,13 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from anannas_tui.core.metrics import ReplyMetrics, format_cost, format_price, format_tokens
-from anannas_tui.core.models import ModelInfo
 from anannas_tui.core.sanitize import for_display, shorten
 from anannas_tui.core.session_totals import SessionTotals
 from anannas_tui.widgets.context_gauge import ContextGauge
 from anannas_tui.widgets.stat_rows import Row, StatRows
+
+if TYPE_CHECKING:
+    from anannas_tui.core.models import ModelInfo
 
 NONE = "–"
 """What an unknown figure shows."""
