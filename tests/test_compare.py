@@ -357,6 +357,34 @@ async def test_blind_mode_hides_the_models_until_a_favourite_is_picked(options: 
     assert saved.blind and saved.favourite == "B"
 
 
+async def test_blind_errors_name_no_model_or_provider_until_the_reveal(options: AppOptions) -> None:
+    """A gateway error says which model and provider failed ("Model test/status-404 not found", provider
+    "Anthropic"): while blind, its toast and its entry in the column say "Model A" and hide the provider; once a
+    favourite is picked, the entries show the real error, which the session kept all along."""
+    models = ["test/status-404", "test/status-502"]
+    app = compare_app(options, models)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = screen_of(app)
+        await pilot.press("ctrl+b")
+        await ask(pilot, "Which is better?")
+
+        def error_text() -> str:
+            entries = [entry.text for column in screen.columns for entry in column.pane.query(ErrorEntry)]
+            return " ".join([*entries, *(f"{title} {body}" for title, body in toasts(app))])
+
+        shown = error_text()
+        assert "Model Model A not found" in shown and "(hidden while blind)" in shown
+        for name in (*models, "status-404", "status-502", "Anthropic"):
+            assert name not in shown, name
+        assert [c.messages[-1].error.provider.provider_name for c in screen.session.columns[1:]] == ["Anthropic"]  # type: ignore[union-attr]
+        await focus_column(pilot, "A")
+        await pilot.press("f")
+        await wait_for(pilot, lambda: screen.session.favourite == "A")
+        await pilot.pause()
+        entries = " ".join(entry.text for column in screen.columns for entry in column.pane.query(ErrorEntry))
+        assert "Model test/status-404 not found" in entries and "Anthropic" in entries
+
+
 async def test_blind_mode_cannot_change_after_the_first_prompt(options: AppOptions) -> None:
     app = compare_app(options, ["test/normal", "test/empty"])
     async with app.run_test(size=(120, 40)) as pilot:

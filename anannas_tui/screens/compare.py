@@ -207,6 +207,7 @@ class CompareScreen(Screen[None]):
         """Save after every reply; a failure is a toast naming the column."""
         error = event.message.error
         if error is not None:
+            error = event.column.shown_error(error)
             title, body = error_toast(error)
             severity = error_severity(error)
             name = for_display(event.column.shown_model)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from textual import getters, on, work
 from textual.app import ComposeResult
@@ -25,7 +25,9 @@ from textual.widgets import Static
 from textual.worker import WorkerCancelled, WorkerFailed
 
 from anannas_tui.app import AnannasApp
+from anannas_tui.core.blind import blind_error
 from anannas_tui.core.cost_preview import cost_preview, history_tokens, next_prompt_tokens
+from anannas_tui.core.errors import ApiError
 from anannas_tui.core.events import RetryScheduled
 from anannas_tui.core.metrics import ReplyMetrics
 from anannas_tui.core.models import ModelInfo
@@ -132,6 +134,13 @@ class CompareColumn(Vertical):
         """What the column is called on screen: the model id, or "Model A" in blind mode."""
         return f"Model {self.label}" if self.hidden else self.column.model
 
+    def shown_error(self, error: ApiError) -> ApiError:
+        """`error` as this column shows it: while blind, without the names of the models and providers
+        (`core.blind`); the session keeps the real one."""
+        if not self.hidden:
+            return error
+        return blind_error(error, {column.model: f"Model {column.label}" for column in self.session.columns})
+
     @property
     def model_info(self) -> ModelInfo | None:
         """The model's listing (prices, context), once the models list is known."""
@@ -195,7 +204,8 @@ class CompareColumn(Vertical):
             if last.role is Role.ASSISTANT:
                 self._reply_widgets = [entries[-1]]
                 if last.error is not None:  # the failed last reply can still be retried from its entry
-                    self._reply_widgets.append(await self.pane.mount_entry(ErrorEntry(last.error, self.shown_model)))
+                    entry = ErrorEntry(self.shown_error(last.error), self.shown_model)
+                    self._reply_widgets.append(await self.pane.mount_entry(entry))
         self._history_tokens = history_tokens(self.session.api_messages(column=self.label))
         self.refresh_all()
 
@@ -243,7 +253,7 @@ class CompareColumn(Vertical):
         self.outcome, self._last, self.last_metrics = None, message, metrics
         self.streaming = False
         if outcome.error is not None and self.is_attached:
-            entry = ErrorEntry(outcome.error, self.shown_model)
+            entry = ErrorEntry(self.shown_error(outcome.error), self.shown_model)
             await self.pane.mount_entry(entry)
             self._reply_widgets.append(entry)
         self._history_tokens = history_tokens(self.session.api_messages(column=self.label))
@@ -253,7 +263,7 @@ class CompareColumn(Vertical):
 
     def show_retry(self, event: RetryScheduled) -> None:
         """A retry is scheduled: one toast, and a countdown in the column's figures."""
-        notify_retry(self.app, event)
+        notify_retry(self.app, replace(event, error=self.shown_error(event.error)))
         deadline = time.monotonic() + event.delay
 
         def tick() -> None:
