@@ -191,6 +191,61 @@ async def test_follow_ups_continue_each_columns_own_history(options: AppOptions,
         assert refused_second == [{"role": "user", "content": "first"}, {"role": "user", "content": "second"}]
 
 
+async def test_a_follow_up_goes_to_a_busy_column_when_its_reply_ends(
+    options: AppOptions, fake_server: FakeServer
+) -> None:
+    """A follow-up sent while one column still answers goes to the idle column at once; the busy one shows it
+    queued, and asks once its reply ends, with its turns in order."""
+    fake_server.slow_rate = 6.0  # test/slow takes ~2 s
+    app = compare_app(options, ["test/normal", "test/slow"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ask(pilot, "first", wait=False)
+        normal, slow = screen.columns
+        await wait_for(pilot, lambda: not normal.streaming)
+        assert slow.streaming
+        screen.prompt.load_text("second")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert slow.queued == "second" and "next prompt queued" in slow.figures.text
+        assert [m.content for m in slow.column.messages] == ["first"], "the follow-up waits outside the history"
+        assert normal.streaming or len(normal.column.messages) > 2, "the idle column asks at once"
+        assert any("goes to them when they finish" in body for _, body in toasts(app))
+        assert screen.prompt.text == ""
+        screen.prompt.load_text("third")
+        await pilot.press("enter")
+        assert screen.prompt.text == "third", "one follow-up waits per column: the next stays in the box"
+        await wait_for(pilot, lambda: len(slow.column.messages) == 4 and idle(screen), timeout=20)
+        assert [(m.role, m.content) for m in slow.column.messages][::2] == [(Role.USER, "first"), (Role.USER, "second")]
+        assert slow.queued is None and "queued" not in slow.figures.text
+        second = [r.body["messages"] for r in fake_server.chat_requests if r.model == "test/slow"][1]
+        assert [m["role"] for m in second] == ["user", "assistant", "user"] and second[-1]["content"] == "second"
+    saved = app.session_store.load(app.session_store.resolve(screen.session.id)).session
+    assert [len(column.messages) for column in saved.columns] == [4, 4]
+
+
+async def test_escape_drops_a_waiting_follow_up_and_gives_it_back(options: AppOptions, fake_server: FakeServer) -> None:
+    """Escape stops every column and drops the follow-up waiting for them; one that no column has received
+    goes back into the prompt box."""
+    fake_server.slow_rate = 3.0
+    app = compare_app(options, ["test/slow", "test/slow"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ask(pilot, "first", wait=False)
+        await wait_for(pilot, lambda: all(column.streaming for column in screen.columns))
+        screen.prompt.load_text("second")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert all(column.queued == "second" for column in screen.columns)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: idle(screen))
+        await pilot.pause(0.2)
+        assert idle(screen), "a dropped follow-up is not sent"
+        assert all(column.queued is None for column in screen.columns)
+        assert [[m.content for m in column.messages][:1] for column in screen.session.columns] == [["first"]] * 2
+        assert all(len(column.messages) == 2 for column in screen.session.columns)
+        assert screen.prompt.text == "second"
+        assert len(fake_server.chat_requests) == 2
+
+
 async def test_stop_one_column_leaves_the_others_streaming(options: AppOptions, fake_server: FakeServer) -> None:
     fake_server.slow_rate = 10.0
     app = compare_app(options, ["test/stall", "test/slow"])

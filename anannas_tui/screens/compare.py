@@ -176,19 +176,28 @@ class CompareScreen(Screen[None]):
 
     @on(PromptInput.Submitted)
     async def send_prompt(self, message: PromptInput.Submitted) -> None:
-        """Send the prompt to every column at once; while any still answers, the prompt is kept."""
-        busy = [column.label for column in self.columns if column.streaming]
-        if busy:
-            names = ", ".join(busy)
-            self.notify(f"Still answering: {names}. Escape stops all; s stops a focused column.", timeout=4)
+        """Send the prompt to every column: at once to those that are idle, and to each column still answering
+        as soon as its reply ends (`CompareColumn.queue`). One follow-up waits per column at most: while one
+        does, the prompt is kept in the box."""
+        waiting = [column.label for column in self.columns if column.queued is not None]
+        if waiting:
+            names = ", ".join(waiting)
+            self.notify(f"A prompt is already waiting for {names}: wait, or stop (s / Escape) first.", timeout=5)
             return
         text = message.text
         self.prompt.remember(text)
         self.prompt.clear()
         self.session.set_title_from(text)
         gc_policy.before_stream()
+        busy = [column for column in self.columns if column.streaming]
         for column in self.columns:
-            await column.send(text)
+            if column in busy:
+                column.queue(text)
+            else:
+                await column.send(text)
+        if busy:
+            names = ", ".join(column.label for column in busy)
+            self.notify(f"Still answering: {names}. The prompt goes to them when they finish.", timeout=5)
         self.autosave()
 
     @on(TextArea.Changed, "#prompt")
@@ -227,9 +236,18 @@ class CompareScreen(Screen[None]):
     # ----- actions ----------------------------------------------------------------------------------------
 
     def action_stop_all(self) -> None:
-        """Stop every column (what arrived is kept); with nothing streaming, back to the prompt."""
+        """Stop every column (what arrived is kept) and drop prompts waiting for them; with nothing streaming,
+        back to the prompt.
+
+        A dropped prompt that no column has received yet goes back into an empty prompt box: nothing typed is lost.
+        """
         streaming = [column for column in self.columns if column.streaming]
+        waiting = [column.queued for column in self.columns if column.queued is not None]
+        if waiting and len(waiting) == len(self.columns) and not self.prompt.text:
+            self.prompt.load_text(waiting[0])
+            self.notify("The waiting prompt is back in the box.", timeout=4)
         for column in streaming:
+            column.drop_queued()
             column.stop()
         if not streaming:
             self.prompt.focus()

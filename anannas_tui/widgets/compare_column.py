@@ -118,6 +118,8 @@ class CompareColumn(Vertical):
         self._prompt = ""
         self._retry = ""
         self._ticker: Timer | None = None
+        self.queued: str | None = None
+        """A follow-up prompt sent while this column was still answering: it goes out when the reply ends."""
 
     @property
     def label(self) -> str:
@@ -169,7 +171,7 @@ class CompareColumn(Vertical):
     def show_figures(self) -> None:
         """Live figures while streaming, the last reply's when idle."""
         if self.outcome is not None:
-            items = live_items(self.outcome, time.monotonic(), self._retry)
+            items = live_items(self.outcome, time.monotonic(), self._retry, queued=self.queued is not None)
         elif self._last is not None and self.last_metrics is not None:
             items = finished_items(self.last_metrics, self._last.status, self._last.error)
         else:
@@ -219,6 +221,28 @@ class CompareColumn(Vertical):
         await self.pane.add_user(text)
         await self.start_reply()
 
+    def queue(self, text: str) -> None:
+        """Keep the shared prompt until this column's reply ends, then send it (`_send_queued`).
+
+        The prompt joins the column's history only then, so its turns stay in order: the reply in flight, then
+        the follow-up. Stopping this column (s) sends it at once; stopping all (Escape) drops it.
+        """
+        self.queued = text
+        self.show_figures()
+
+    def drop_queued(self) -> None:
+        """Forget a follow-up that has not gone out (Escape, leaving the screen)."""
+        self.queued = None
+        self.show_figures()
+
+    async def _send_queued(self) -> None:
+        """Send the follow-up that waited for the reply that has just ended."""
+        text, self.queued = self.queued, None
+        if text is None or self.streaming or not self.is_attached:
+            return
+        await self._wait_for_reply_worker()  # the one that just ended: a new reply would cancel it
+        await self.send(text)
+
     async def start_reply(self) -> None:
         """Stream a reply to the column's history as it stands."""
         view = await self.pane.add_assistant(self.shown_model)
@@ -260,6 +284,8 @@ class CompareColumn(Vertical):
         self.show_figures()
         self.show_preview()
         self.post_message(self.Finished(self, message))
+        if self.queued is not None:
+            self.call_later(self._send_queued)
 
     def show_retry(self, event: RetryScheduled) -> None:
         """A retry is scheduled: one toast, and a countdown in the column's figures."""
@@ -280,9 +306,13 @@ class CompareColumn(Vertical):
             self.workers.cancel_group(self, "reply")
 
     async def stop_and_wait(self) -> None:
-        """Stop the reply and wait until it is recorded (before leaving the screen)."""
-        running = [w for w in self.workers if w.node is self and w.group == "reply" and not w.is_finished]
+        """Stop the reply, drop a waiting follow-up, and wait until the reply is recorded (before leaving)."""
+        self.queued = None
         self.stop()
+        await self._wait_for_reply_worker()
+
+    async def _wait_for_reply_worker(self) -> None:
+        running = [w for w in self.workers if w.node is self and w.group == "reply" and not w.is_finished]
         for worker in running:
             with contextlib.suppress(WorkerCancelled, WorkerFailed):
                 await worker.wait()

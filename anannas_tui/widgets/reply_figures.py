@@ -73,8 +73,16 @@ def finished_items(metrics: ReplyMetrics, status: Status, error: ApiError | None
     return items
 
 
-def live_items(outcome: ReplyOutcome, now: float, retry: str = "") -> list[Content]:
-    """Figures for a reply still streaming: waiting time, or TTFT with "~" token counts and rate so far."""
+def live_items(outcome: ReplyOutcome, now: float, retry: str = "", *, queued: bool = False) -> list[Content]:
+    """Figures for a reply still streaming: waiting time, or TTFT with "~" token counts and rate so far; and
+    "next prompt queued" when a follow-up waits for this reply."""
+    items = _live_figures(outcome, now, retry)
+    if queued:
+        items.append(Content.styled("next prompt queued", "$text-accent"))
+    return items
+
+
+def _live_figures(outcome: ReplyOutcome, now: float, retry: str) -> list[Content]:
     timer = outcome.timer
     if retry:
         return [Content.styled(f"● {retry}", "$text-warning")]
