@@ -282,6 +282,32 @@ async def test_escape_stops_every_column_and_keeps_what_arrived(options: AppOpti
     assert app.session_store.entries(), "the stopped comparison is saved"
 
 
+async def test_quitting_mid_reply_keeps_the_partial_reply_and_sends_no_follow_up(
+    options: AppOptions, fake_server: FakeServer
+) -> None:
+    """ctrl+q while a column streams (with a follow-up waiting for it): the saved comparison has what arrived,
+    marked stopped, and the follow-up is not sent."""
+    fake_server.slow_rate = 3.0
+    app = compare_app(options, ["test/slow", "test/normal"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ask(pilot, "first", wait=False)
+        slow, normal = screen.columns
+        await wait_for(pilot, lambda: bool(slow.outcome and slow.outcome.content) and not normal.streaming)
+        screen.prompt.load_text("second")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: slow.queued == "second" and not normal.streaming)
+        await pilot.press("ctrl+q")
+    saved = app.session_store.load(app.session_store.resolve(screen.session.id)).session
+    slow_saved, normal_saved = saved.columns
+    assert [(m.role, m.status) for m in slow_saved.messages] == [
+        (Role.USER, Status.COMPLETE),
+        (Role.ASSISTANT, Status.STOPPED),
+    ]
+    assert slow_saved.messages[-1].content, "what arrived is kept"
+    assert [m.content for m in normal_saved.messages][::2] == ["first", "second"]
+    assert len([r for r in fake_server.chat_requests if r.model == "test/slow"]) == 1
+
+
 async def test_retry_one_column_replaces_only_its_last_reply(options: AppOptions, fake_server: FakeServer) -> None:
     app = compare_app(options, ["test/normal", "test/status-403"])
     async with app.run_test(size=(120, 40)) as pilot:

@@ -213,7 +213,7 @@ class CompareScreen(Screen[None]):
 
     @on(CompareColumn.Finished)
     def column_finished(self, event: CompareColumn.Finished) -> None:
-        """Save after every reply; a failure is a toast naming the column."""
+        """A failed reply is a toast naming the column (the column has saved the comparison)."""
         error = event.message.error
         if error is not None:
             error = event.column.shown_error(error)
@@ -224,7 +224,6 @@ class CompareScreen(Screen[None]):
                 body.plain, title=f"{name}: {title}", severity=severity, timeout=TOAST_TIMEOUTS[severity], markup=False
             )
         self.show_state()
-        self.autosave()
         if not any(column.streaming for column in self.columns):
             gc_policy.after_reply()
 

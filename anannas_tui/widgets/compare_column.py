@@ -274,6 +274,9 @@ class CompareColumn(Vertical):
             self._ticker = None
         await view.finish(str(message.status), reply_footer(metrics, message.status, message.error))
         self.column.messages.append(message)
+        # Saved here, not by the screen on `Finished`: when the app quits mid-reply, this still runs (the worker is
+        # cancelled) but the screen no longer handles messages, and the partial reply would be lost.
+        self.app.save_session(self.session)
         self.outcome, self._last, self.last_metrics = None, message, metrics
         self.streaming = False
         if outcome.error is not None and self.is_attached:
