@@ -145,6 +145,73 @@ def test_any_chunking_renders_exactly_like_one_shot(parts: list[str], separators
     assert stream(pieces) == render(text)
 
 
+_CELLS = st.sampled_from(
+    ["1", "item", "*em*", "`a|b`", "a \\| b", "**bold** text", "", "[l](http://x.invalid)", "é 漢字"]
+)
+
+
+def _table(header: list[str], rows: list[list[str]], align: str) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join([align] * len(header)) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    header=st.lists(st.sampled_from(["id", "name", "value", "notes"]), min_size=1, max_size=4),
+    rows=st.lists(st.lists(_CELLS, min_size=0, max_size=5), min_size=0, max_size=30),
+    align=st.sampled_from(["---", ":--", ":-:", "--:"]),
+    after=st.sampled_from(
+        [
+            "",
+            "\nA paragraph after it.\n",
+            "| 1 | trailing row without newline",
+            "- a list\n",
+            "> a quote right after\n",
+            "# A heading right after\n",
+            "a line without a pipe\n",
+            "```\ncode | with pipe\n```\n",
+        ]
+    ),
+    before=st.sampled_from(["", "Intro text.\n\n", "# Title\n\nIntro\n\n"]),
+    cuts=st.lists(st.integers(min_value=1, max_value=30), min_size=1, max_size=20),
+)
+def test_a_streaming_table_shows_what_a_one_shot_parse_shows_at_every_frame(
+    header: list[str], rows: list[list[str]], align: str, after: str, before: str, cuts: list[int]
+) -> None:
+    """Rows parsed a frame at a time (`LiveTable`) draw exactly what parsing the unfinished text in one go
+    draws, frame by frame: ragged rows, escaped pipes, code spans with pipes, text after the table."""
+    text = before + _table(header, rows, align) + after
+    document = MarkdownDocument()
+    position, index = 0, 0
+    while position < len(text):
+        cut = cuts[index % len(cuts)]
+        document.append(text[position : position + cut])
+        position, index = position + cut, index + 1
+        document.render(50, plain_palette())
+        one_shot = MarkdownDocument(text[:position])
+        one_shot.render(50, plain_palette())
+        assert document.rows() == one_shot.rows(), text[:position]
+    document.finish()
+    document.render(50, plain_palette())
+    assert document.rows() == render(text, width=50)
+
+
+def test_a_long_streaming_table_parses_only_its_new_rows() -> None:
+    """Proves the test above exercises the row-at-a-time path: after the first frames, a long table keeps its
+    parsed rows and the next frame adds only the new one."""
+    document = MarkdownDocument("Intro.\n\n| a | b |\n|---|---|\n")
+    document.render(60, plain_palette())
+    for number in range(200):
+        document.append(f"| {number} | *row* |\n")
+        document.render(60, plain_palette())
+    table = document._live_table
+    assert table is not None and len(table.rows) == 200
+    one_shot = MarkdownDocument(document.text)
+    one_shot.render(60, plain_palette())
+    assert document.rows() == one_shot.rows()
+
+
 def test_four_character_deltas_of_a_long_reply_equal_one_shot() -> None:
     text = "\n\n".join(BLOCKS * 6)
     pieces = [text[index : index + 4] for index in range(0, len(text), 4)]

@@ -13,71 +13,21 @@ always equal a one-shot render of the complete reply.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from anannas_tui.widgets.markdown_lines.blocks import SourceBlock, line_offset, parse_blocks, parser
 from anannas_tui.widgets.markdown_lines.growing import GrowingRows
 from anannas_tui.widgets.markdown_lines.lines import POOL, Box, blank, fit
+from anannas_tui.widgets.markdown_lines.live_table import LiveTable
 from anannas_tui.widgets.markdown_lines.palette import Palette
 from anannas_tui.widgets.markdown_lines.render import BlockRenderer, LiveBlocks
-from anannas_tui.widgets.markdown_lines.tree import Node, build
 
-if TYPE_CHECKING:
-    from markdown_it import MarkdownIt
-    from markdown_it.token import Token
-
-_parsers: list[MarkdownIt] = []
-
-
-def parser() -> MarkdownIt:
-    """The same preset Textual's Markdown widget uses (tables, strikethrough, autolinks).
-
-    Made on first use: importing markdown-it costs ~20 ms, which the first frame need not wait for.
-    """
-    if not _parsers:
-        from markdown_it import MarkdownIt
-
-        _parsers.append(MarkdownIt("gfm-like"))
-    return _parsers[0]
-
+__all__ = ["LIVE_BLOCKS", "MarkdownDocument", "SourceBlock", "code_blocks", "line_offset", "parse_blocks", "parser"]
 
 LIVE_BLOCKS = 2
 """Top-level blocks kept live (re-parsed on every update). One is not enough: a block that has just begun
 can still turn into the continuation of the one before it ("1" is a paragraph until "1." makes it the next
 item of the list above), so the block before the last is only final once a later one exists."""
-
-
-@dataclass
-class SourceBlock:
-    """One top-level block: its first source line (relative to the parsed text) and its syntax tree."""
-
-    line: int
-    node: Node
-
-
-def parse_blocks(source: str, env: dict[str, Any] | None = None) -> list[SourceBlock]:
-    """Split `source` into its top-level blocks (each a syntax tree with one root block)."""
-    tokens = parser().parse(source, {} if env is None else env)
-    blocks: list[SourceBlock] = []
-    group: list[Token] = []
-    for token in tokens:
-        group.append(token)
-        if token.level == 0 and token.nesting <= 0:
-            line = group[0].map[0] if group[0].map else 0
-            blocks.append(SourceBlock(line, build(group)[0]))
-            group = []
-    return blocks
-
-
-def line_offset(text: str, line: int) -> int:
-    """The character offset where line `line` of `text` starts (lines end at "\\n" only, as in markdown-it)."""
-    offset = 0
-    for _ in range(line):
-        found = text.find("\n", offset)
-        if found < 0:
-            return len(text)
-        offset = found + 1
-    return offset
 
 
 class MarkdownDocument(GrowingRows):
@@ -91,6 +41,7 @@ class MarkdownDocument(GrowingRows):
         self._references = False
         self._parses = 0
         self._live_blocks = LiveBlocks()
+        self._live_table: LiveTable | None = None
 
     @property
     def final(self) -> bool:
@@ -122,9 +73,7 @@ class MarkdownDocument(GrowingRows):
         """Parse from the start of the unfinished blocks; freeze what is finished, redraw the rest."""
         self._parses += 1
         tail = self.text[self._live_offset :]
-        env: dict[str, Any] = {}
-        blocks = parse_blocks(tail, env)
-        self._references = self._references or bool(env.get("references"))
+        blocks = self._parse_tail(tail)
         finished = len(blocks) if self._final else max(len(blocks) - LIVE_BLOCKS, 0)
         renderer = BlockRenderer(palette, final=True)
         for block in blocks[:finished]:
@@ -145,6 +94,21 @@ class MarkdownDocument(GrowingRows):
             self._live.extend(box.lines)  # (Textual crops a row that is too wide; frozen rows are fitted once)
             margin = box.margin_bottom
 
+    def _parse_tail(self, tail: str) -> list[SourceBlock]:
+        """The tail's blocks: only the new rows when a long table is all that grows (`LiveTable`), else a parse
+        of the whole tail."""
+        table = self._live_table
+        if table is not None and not self._final and table.offset == self._live_offset:
+            blocks = table.extend(self.text)
+            if blocks is not None:
+                return blocks
+        env: dict[str, Any] = {}
+        blocks = parse_blocks(tail, env)
+        self._references = self._references or bool(env.get("references"))
+        live = not self._final and not self._references  # a reference may be used by a cell: parse in full
+        self._live_table = LiveTable.start(self.text, self._live_offset, blocks, LIVE_BLOCKS) if live else None
+        return blocks
+
     def _freeze(self, box: Box, width: int, palette: Palette) -> None:
         """Append a finished block's rows, separated from the previous block by the collapsed margin."""
         if self._frozen_margin is not None:
@@ -162,6 +126,7 @@ class MarkdownDocument(GrowingRows):
         self._dirty = True
         self._parses = 0
         self._live_blocks = LiveBlocks()
+        self._live_table = None
 
 
 def code_blocks(text: str) -> list[str]:
