@@ -363,7 +363,7 @@ class ChatScreen(Screen[None]):
         self._editing = last
         self.prompt.load_text(last.content)
         self.prompt.move_cursor(self.prompt.document.end)
-        self.prompt.focus()  # before the first frame: a key pressed as soon as the screen shows goes to the prompt
+        self.prompt.focus()
         self.notify("Editing the last prompt: Enter resends it and replaces its reply.", timeout=4)
 
     async def action_continue_reply(self) -> None:
@@ -435,7 +435,7 @@ class ChatScreen(Screen[None]):
         self.totals = SessionTotals()
         self.last_metrics = None
         self.title_bar.session_title = ""
-        self.prompt.focus()  # before the first frame: a key pressed as soon as the screen shows goes to the prompt
+        self.prompt.focus()
 
     async def action_sessions(self) -> None:
         """Browse saved conversations: open one, start a new one, rename, delete or duplicate."""
