@@ -40,3 +40,17 @@ def test_each_point_freezes_what_exists_and_leaves_the_collector_on(step: object
     step()  # type: ignore[operator]
     assert gc.get_freeze_count() > 0
     assert gc.isenabled()
+
+
+def test_start_up_collects_rarely_until_the_first_frame_then_as_before(unfrozen: None) -> None:
+    before = gc.get_threshold()
+    try:
+        gc_policy.before_start()
+        assert gc.get_threshold()[0] == gc_policy.START_THRESHOLD > before[0]
+        assert gc.isenabled()
+        gc_policy.after_first_frame()
+        assert gc.get_threshold() == before
+        gc_policy.after_first_frame()  # a second first frame (another app in the same process) changes nothing
+        assert gc.get_threshold() == before
+    finally:
+        gc.set_threshold(*before)

@@ -30,6 +30,8 @@ def run_tui(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     choose_frame_rate(options.is_low_bandwidth)  # before Textual is imported: it reads the rate once
     from anannas_tui import gc_policy
+
+    gc_policy.before_start()
     from anannas_tui.app import make_app  # Textual is imported only now.
 
     gc_policy.after_imports()
