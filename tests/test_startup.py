@@ -20,7 +20,6 @@ from typing import Any
 import pytest
 from textual.app import App, ComposeResult
 from textual.widgets import Static
-from textual.widgets._footer import FooterKey
 
 from anannas_tui.app import AnannasApp, make_app
 from anannas_tui.cli import _parse_tui_start
@@ -28,6 +27,7 @@ from anannas_tui.core.config import Config
 from anannas_tui.core.models import ModelInfo
 from anannas_tui.options import AppOptions
 from anannas_tui.screens.chat import BREAKPOINTS, ChatScreen, width_class
+from anannas_tui.widgets.key_bar import KeyBar
 from anannas_tui.widgets.stat_rows import StatRows
 from anannas_tui.widgets.usage_sidebar import UsageSidebar
 
@@ -70,7 +70,9 @@ NOT_BEFORE_THE_FIRST_FRAME = (
     # writers (only saving needs them) and OpenSSL (a session id needs only os.urandom)
     "tomli_w",
     "secrets",
-    # Textual's own Markdown stack (the transcript has its own renderer)
+    # Textual's Footer (the chat screen's keys are one KeyBar) and its own Markdown stack (the transcript has its
+    # own renderer)
+    "textual.widgets._footer",
     "markdown_it",
     "pygments",
 )
@@ -166,7 +168,8 @@ async def first_frame_and_settled(app: AnannasApp, size: tuple[int, int], probe:
 
 
 def footer_keys(app: App[None]) -> list[tuple[str, str, bool]]:
-    return [(key.key, key.description, key.disabled) for key in app.screen.query(FooterKey)]
+    keys, palette = app.screen.query_one(KeyBar).shown_keys()
+    return [(key.key, key.description, not key.enabled) for key in [*keys, *([palette] if palette else [])]]
 
 
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)])

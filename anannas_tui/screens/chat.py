@@ -28,8 +28,8 @@ from anannas_tui.core.session_totals import SessionTotals
 from anannas_tui.messages import ModelSelected
 from anannas_tui.screens.screen_actions import ScreenAction, bindings, palette_commands
 from anannas_tui.widgets.chat_pane import AssistantMessage, ChatPane
+from anannas_tui.widgets.key_bar import KeyBar
 from anannas_tui.widgets.prompt_input import PromptInput
-from anannas_tui.widgets.ready_footer import ReadyFooter
 from anannas_tui.widgets.title_bar import TitleBar
 from anannas_tui.widgets.usage_sidebar import UsageSidebar
 
@@ -132,7 +132,7 @@ class ChatScreen(Screen[None]):
                 yield ChatPane(low_bandwidth=self.app.low_bandwidth)
                 yield PromptInput(id="prompt", placeholder="Ask anything · Enter sends · ctrl+j new line")
             yield UsageSidebar(defer_sections=True)  # its figures follow the first frame (nothing moves)
-        yield ReadyFooter()  # its keys are in the first frame (what gets focus adds none)
+        yield KeyBar()  # its keys are in the first frame, and stay the same once the prompt has focus
 
     def on_mount(self) -> None:
         """Show the session, wire the widgets' inputs, and fetch the models list in the background."""
