@@ -22,9 +22,11 @@ from textual.selection import Selection
 from textual.widgets import Markdown
 
 from anannas_tui.core.sanitize import for_display
-from anannas_tui.widgets.chat_pane import AssistantMessage, ChatPane, UserMessage
+from anannas_tui.widgets.assistant_message import AssistantMessage
+from anannas_tui.widgets.chat_pane import ChatPane
 from anannas_tui.widgets.markdown_lines import MarkdownDocument, plain_text
 from anannas_tui.widgets.stream_buffer import LOW_BANDWIDTH_INTERVAL
+from anannas_tui.widgets.user_message import UserMessage
 
 
 class Host(App[None]):

@@ -25,7 +25,7 @@ from anannas_tui.core.sanitize import for_clipboard
 from anannas_tui.core.secret import Secret
 from anannas_tui.core.session import Role, Status
 from anannas_tui.screens.chat import ChatScreen
-from anannas_tui.widgets.chat_pane import AssistantMessage
+from anannas_tui.widgets.assistant_message import AssistantMessage
 from anannas_tui.widgets.error_entry import ErrorEntry
 
 KEY = "sk-test-secret-key-0123456789"

@@ -38,7 +38,7 @@ from anannas_tui.core.secret import Secret
 from anannas_tui.core.session import Role, SessionKind, Status
 from anannas_tui.screens.chat import ChatScreen
 from anannas_tui.screens.compare import CompareScreen
-from anannas_tui.widgets.chat_pane import AssistantMessage
+from anannas_tui.widgets.assistant_message import AssistantMessage
 from anannas_tui.widgets.compare_column import CompareColumn
 from anannas_tui.widgets.error_entry import ErrorEntry
 from anannas_tui.widgets.metrics_line import pack, rows_needed

@@ -24,7 +24,7 @@ from anannas_tui.options import AppOptions
 from anannas_tui.screens.chat import ChatScreen
 from anannas_tui.screens.sessions import SessionsScreen
 from anannas_tui.session_saver import SessionSaver, conversation_size
-from anannas_tui.widgets.chat_pane import AssistantMessage
+from anannas_tui.widgets.assistant_message import AssistantMessage
 
 
 def chat(turns: int) -> Session:

@@ -51,7 +51,9 @@ NOT_BEFORE_THE_FIRST_FRAME = (
     "anannas_tui.core.client",
     "anannas_tui.core.model_catalog",
     "httpx",
-    # our Markdown renderer (an empty chat draws no Markdown)
+    # the message widgets and our Markdown renderer (an empty chat draws no message)
+    "anannas_tui.widgets.assistant_message",
+    "anannas_tui.widgets.user_message",
     "anannas_tui.widgets.markdown_lines.document",
     "anannas_tui.widgets.markdown_lines.render",
     # the stream's events and errors (a session and the sidebar hold only `core.usage`), and what they import

@@ -11,17 +11,25 @@ Placeholders are visible and printable, and none of them is itself rewritten, so
 
 from __future__ import annotations
 
+import functools
 import re
 
 #: Bidi controls (embeddings, overrides, isolates, marks) that can reorder what the reader sees.
 _BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
-_UNSAFE = re.compile(
+_UNSAFE = (
     "[\x00-\x08\x0b-\x1f\x7f-\x9f"  # C0 except TAB and LF, DEL, C1
     + _BIDI
     + "\ud800-\udfff"  # lone surrogates (from JSON "\ud800" escapes)
     + "\U000e0000-\U000e007f]"  # TAG characters (invisible ASCII look-alikes)
 )
+
+
+@functools.cache
+def _regex(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """`pattern` compiled on first use: compiling this module's patterns cost ~1 ms of every start (the character
+    classes with surrogates and TAG characters are slow to compile), and the first frame needs none of them."""
+    return re.compile(pattern, flags)
 
 
 def _placeholder(char: str) -> str:
@@ -45,9 +53,12 @@ def for_display(text: str) -> str:
     """
     if "\r\n" in text:
         text = text.replace("\r\n", "\n")
-    if _UNSAFE.search(text) is None:
+    if text.isprintable():  # all that the pattern matches is unprintable: most text (one line of it) stops here
         return text
-    return _UNSAFE.sub(lambda match: _placeholder(match.group()), text)
+    unsafe = _regex(_UNSAFE)
+    if unsafe.search(text) is None:
+        return text
+    return unsafe.sub(lambda match: _placeholder(match.group()), text)
 
 
 class StreamSanitizer:
@@ -78,9 +89,9 @@ class StreamSanitizer:
         return ""
 
 
-_BRACKETED_PASTE_END = re.compile("\x1b\\[20[01]~")
-_CLIPBOARD_DROP = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
-_CLIPBOARD_FLAG = re.compile("[" + _BIDI + "\U000e0000-\U000e007f]")
+_BRACKETED_PASTE_END = "\x1b\\[20[01]~"
+_CLIPBOARD_DROP = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]"
+_CLIPBOARD_FLAG = "[" + _BIDI + "\U000e0000-\U000e007f]"
 
 
 def for_clipboard(text: str) -> str:
@@ -90,17 +101,17 @@ def for_clipboard(text: str) -> str:
     are what code is made of); bidi controls and TAG characters are made visible so a pasted command reads as
     what it does.
     """
-    text = _BRACKETED_PASTE_END.sub("", text)
-    text = _CLIPBOARD_DROP.sub("", text)
-    return _CLIPBOARD_FLAG.sub(lambda match: _placeholder(match.group()), text)
+    text = _regex(_BRACKETED_PASTE_END).sub("", text)
+    text = _regex(_CLIPBOARD_DROP).sub("", text)
+    return _regex(_CLIPBOARD_FLAG).sub(lambda match: _placeholder(match.group()), text)
 
 
 # Linear-time patterns: the opening tag's attributes are bounded and a tag cannot contain "<", so no start
 # position rescans the rest of the text (`<title[^>]*>(.*?)</title>` is quadratic on "<title>" * n).
-_TITLE_OPEN = re.compile(r"<title\b[^<>]{0,500}>", re.IGNORECASE)
-_TITLE_CLOSE = re.compile(r"</title\s*>", re.IGNORECASE)
-_TAG = re.compile(r"<[^<>]+>")
-_SPACE = re.compile(r"\s+")
+_TITLE_OPEN = r"<title\b[^<>]{0,500}>"
+_TITLE_CLOSE = r"</title\s*>"
+_TAG = r"<[^<>]+>"
+_SPACE = r"\s+"
 
 
 def one_line(text: str, limit: int = 160) -> str:
@@ -113,22 +124,22 @@ def one_line(text: str, limit: int = 160) -> str:
     if title is not None:
         text = title
     elif "<" in text and ">" in text:
-        text = _TAG.sub(" ", text)
+        text = _regex(_TAG).sub(" ", text)
     if "&" in text:
         import html  # only error bodies need it: not imported at start-up
 
         text = html.unescape(text)
-    text = for_display(_SPACE.sub(" ", text).strip())
+    text = for_display(_regex(_SPACE).sub(" ", text).strip())
     # Collapsing whitespace above removed tabs and newlines, so only placeholders remain from controls.
     return shorten(text, limit)
 
 
 def _html_title(text: str) -> str | None:
     """The text of the first `<title>...</title>` in `text`, or None."""
-    opening = _TITLE_OPEN.search(text)
+    opening = _regex(_TITLE_OPEN, re.IGNORECASE).search(text)
     if opening is None:
         return None
-    closing = _TITLE_CLOSE.search(text, opening.end())
+    closing = _regex(_TITLE_CLOSE, re.IGNORECASE).search(text, opening.end())
     return None if closing is None else text[opening.end() : closing.start()]
 
 

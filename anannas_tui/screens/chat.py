@@ -27,7 +27,7 @@ from anannas_tui.core.session import Message, Role, Session, Status
 from anannas_tui.core.session_totals import SessionTotals
 from anannas_tui.messages import ModelSelected
 from anannas_tui.screens.screen_actions import ScreenAction, bindings, palette_commands
-from anannas_tui.widgets.chat_pane import AssistantMessage, ChatPane
+from anannas_tui.widgets.chat_pane import ChatPane
 from anannas_tui.widgets.key_bar import KeyBar
 from anannas_tui.widgets.prompt_input import PromptInput
 from anannas_tui.widgets.title_bar import TitleBar
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from anannas_tui.core.events import RetryScheduled
     from anannas_tui.core.models import ModelInfo
     from anannas_tui.core.reply import ReplyOutcome
+    from anannas_tui.widgets.assistant_message import AssistantMessage
 
 # What only a reply (or its error) needs is imported where it is used, so that the first frame does not wait for
 # it: the reply loop, the error entry and toasts (tests/test_startup.py).

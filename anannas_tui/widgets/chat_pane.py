@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -21,14 +22,16 @@ from textual.events import Resize
 from textual.message import Message
 from textual.widget import Widget
 
-from anannas_tui.widgets.assistant_message import AssistantMessage
 from anannas_tui.widgets.entry_styles import EntryStyles
 from anannas_tui.widgets.history_loader import HistoryLoader, HistoryMessage, defer_older, entry_for
 from anannas_tui.widgets.transcript_entry import TranscriptEntry
 from anannas_tui.widgets.transcript_window import Placement, Spacer, TranscriptWindow
-from anannas_tui.widgets.user_message import UserMessage
 
-__all__ = ["AssistantMessage", "ChatPane", "HistoryMessage", "TranscriptEntry", "UserMessage"]
+if TYPE_CHECKING:
+    from anannas_tui.widgets.assistant_message import AssistantMessage
+    from anannas_tui.widgets.user_message import UserMessage
+
+__all__ = ["ChatPane", "HistoryMessage", "TranscriptEntry"]
 
 
 class ChatPane(VerticalScroll):
@@ -104,6 +107,8 @@ class ChatPane(VerticalScroll):
 
     async def add_user(self, text: str) -> UserMessage:
         """Show a prompt the user sent, and follow the bottom again."""
+        from anannas_tui.widgets.user_message import UserMessage  # with the first message, as `entry_for` says
+
         entry = UserMessage(text)
         await self.mount_entry(entry)
         self.anchor()
@@ -111,6 +116,8 @@ class ChatPane(VerticalScroll):
 
     async def add_assistant(self, model: str) -> AssistantMessage:
         """Start a streaming reply from `model`; feed it with `append` and end it with `finish`."""
+        from anannas_tui.widgets.assistant_message import AssistantMessage  # as in `add_user`
+
         entry = AssistantMessage(model, low_bandwidth=self.low_bandwidth)
         await self.mount_entry(entry)
         return entry

@@ -35,7 +35,8 @@ from anannas_tui.core.reply import ReplyOutcome, run_reply
 from anannas_tui.core.session import Column, Role, Session
 from anannas_tui.core.session import Message as Turn
 from anannas_tui.error_view import notify_retry, retry_status
-from anannas_tui.widgets.chat_pane import AssistantMessage, ChatPane
+from anannas_tui.widgets.assistant_message import AssistantMessage
+from anannas_tui.widgets.chat_pane import ChatPane
 from anannas_tui.widgets.column_heading import ColumnHeading, heading_name, tab_name
 from anannas_tui.widgets.error_entry import ErrorEntry
 from anannas_tui.widgets.metrics_line import MetricsLine

@@ -18,10 +18,8 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Static
 
-from anannas_tui.widgets.assistant_message import AssistantMessage
 from anannas_tui.widgets.transcript_entry import TranscriptEntry
 from anannas_tui.widgets.transcript_window import Placement
-from anannas_tui.widgets.user_message import UserMessage
 
 SLICE_SECONDS = 0.008
 """Rendering done per background step; short enough that a keystroke never waits long behind it."""
@@ -67,6 +65,11 @@ class HistoryMessage(Protocol):
 
 def entry_for(message: HistoryMessage, footer: str = "") -> Widget:
     """The transcript entry that shows one saved message."""
+    # The message widgets (and our Markdown lines) are imported with the first message: an empty chat's first
+    # frame draws none of them (P3 in the README).
+    from anannas_tui.widgets.assistant_message import AssistantMessage
+    from anannas_tui.widgets.user_message import UserMessage
+
     role = str(message.role)
     if role == "user":
         return UserMessage(message.content)
