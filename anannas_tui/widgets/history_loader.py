@@ -65,8 +65,8 @@ class HistoryMessage(Protocol):
 
 def entry_for(message: HistoryMessage, footer: str = "") -> Widget:
     """The transcript entry that shows one saved message."""
-    # The message widgets (and our Markdown lines) are imported with the first message: an empty chat's first
-    # frame draws none of them (P3 in the README).
+    # The message widgets are imported with the first message: an empty chat's first frame draws none of them
+    # (P3 in the README); the reply's Markdown renderer follows with the first reply.
     from anannas_tui.widgets.assistant_message import AssistantMessage
     from anannas_tui.widgets.user_message import UserMessage
 
