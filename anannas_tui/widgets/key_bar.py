@@ -179,7 +179,7 @@ class KeyBar(Widget, can_focus=False):
         hovered = span.key if span is not None else None
         if hovered != self._hovered:
             self._hovered = hovered
-            self.tooltip = hovered.tooltip or None if hovered is not None else None
+            self.tooltip = (hovered.tooltip or None) if hovered is not None else None
             self.refresh()
 
     def on_leave(self, event: events.Leave) -> None:
