@@ -9,8 +9,9 @@ and the median of each run's own ratio (the app over the minimal app started jus
 a chat-shaped app of stock Textual widgets, is printed as context (no target).
 
 With valgrind installed, the full run also counts the instructions each start executes up to its first frame
-(`exit_at_first_frame.py`; no target). Unlike time, the count does not move with the machine's load (run to
-run it agrees to ~0.1%), so it shows what a change to start-up is worth where timings cannot.
+(`exit_at_first_frame.py`; no target). Unlike time, the count hardly moves with the machine's load (run to
+run ~0.1% on a quiet machine, ~1.5% beside a test run), so it shows what a change to start-up is worth where
+timings cannot.
 
     python tests/benchmarks/bench_startup.py [--quick]
 """
@@ -87,7 +88,7 @@ def count_instructions() -> None:
     Result(
         "P3 instructions", "instructions from process start to the first frame (valgrind), anannas-tui --demo",
         ours, "M", baseline, "minimal Textual app", "– (no target: load-free context)",
-        None, "one run each: the count is the same from run to run within ~0.1%",
+        None, "one run each: ~0.1% run to run on a quiet machine",
     ).emit()  # fmt: skip
 
 

@@ -1,9 +1,9 @@
 """Start `anannas-tui --demo` (or a script) as P3 does, and exit the process at its first frame.
 
 bench_startup.py runs this under valgrind to count the instructions from process start to the first frame: a
-figure that, unlike time, does not move with a busy machine (run to run it agrees to ~0.1%). The hook goes in
-only once Textual is imported by the app itself, so the app starts exactly as it does from the command line
-(`gc_policy.before_start` comes before Textual's import).
+figure that, unlike time, hardly moves with a busy machine (~0.1% run to run when quiet, ~1.5% under load).
+The hook goes in only once Textual is imported by the app itself, so the app starts exactly as it does from
+the command line (`gc_policy.before_start` comes before Textual's import).
 
     python tests/benchmarks/exit_at_first_frame.py app
     python tests/benchmarks/exit_at_first_frame.py path/to/script.py
