@@ -253,7 +253,7 @@ class AnannasApp(App[None]):
 
             return CompareScreen(models=self.options.compare)
         if self.options.session_path is None:
-            return ChatScreen()
+            return ChatScreen(stand_in_prompt=True)
         from anannas_tui.core.session_store import SessionNotFound, SessionUnreadable
 
         try:
@@ -286,9 +286,11 @@ class AnannasApp(App[None]):
         send over a slow link. Focus is where the blink timer starts, so every text widget is caught here,
         including those in dialogs that know nothing about the mode.
         """
+        if not self.low_bandwidth:
+            return  # before the import: the first focus (the prompt's stand-in) comes before the first frame
         from textual.widgets import Input, TextArea
 
-        if self.low_bandwidth and isinstance(event.widget, Input | TextArea):
+        if isinstance(event.widget, Input | TextArea):
             event.widget.cursor_blink = False
 
     # ----- sessions ---------------------------------------------------------------------------------------

@@ -7,8 +7,12 @@ imperative. Each is a dataclass: Textual's `Message.__post_init__` exists so dat
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
+
+if TYPE_CHECKING:
+    from anannas_tui.widgets.prompt_input import PromptInput
 
 
 @dataclass
@@ -20,3 +24,20 @@ class ModelSelected(Message):
 
     model_id: str
     """The chosen model's id, exactly as the models list gives it (already passed through `for_display`)."""
+
+
+@dataclass
+class PromptSubmitted(Message):
+    """The user pressed Enter on a non-empty prompt; the chat and comparison screens send it.
+
+    It lives here rather than in `PromptInput` so that a screen can handle it without importing Textual's
+    TextArea: the chat screen's first frame has only the prompt's stand-in (`PromptStandIn`).
+    """
+
+    prompt: PromptInput
+    text: str
+
+    @property
+    def control(self) -> PromptInput:
+        """The prompt that was submitted."""
+        return self.prompt

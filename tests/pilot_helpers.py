@@ -27,6 +27,14 @@ def chat_screen(pilot: Pilot[None]) -> ChatScreen:
     return next(s for s in pilot.app.screen_stack if isinstance(s, ChatScreen))
 
 
+async def ready_chat(pilot: Pilot[None]) -> ChatScreen:
+    """The chat screen once its prompt is in place (the app's first screen draws a stand-in for it at first)."""
+    await wait_for(pilot, lambda: any(isinstance(s, ChatScreen) for s in pilot.app.screen_stack))
+    screen = chat_screen(pilot)
+    await wait_for(pilot, lambda: screen.is_mounted and screen.prompt_is_ready)
+    return screen
+
+
 async def converse(pilot: Pilot[None], *prompts: str, model: str | None = None) -> ChatScreen:
     """Send each prompt from the prompt box (after the models list loaded) and wait for its reply to end."""
     screen = chat_screen(pilot)

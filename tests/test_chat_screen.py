@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from fake_payloads import INJECTION_REPLY, NORMAL_REPLY, USAGE
 from fake_server import FakeServer
-from pilot_helpers import wait_for
+from pilot_helpers import ready_chat, wait_for
 from rich.console import Console
 from textual.pilot import Pilot
 
@@ -50,7 +50,7 @@ def chat(app: AnannasApp) -> ChatScreen:
 
 async def send(pilot: Pilot[None], text: str, model: str | None = None) -> ChatScreen:
     """Type `text` into the prompt (after switching model) and press Enter; wait for the reply to end."""
-    screen = chat(pilot.app)  # type: ignore[arg-type]
+    screen = await ready_chat(pilot)
     if model is not None:
         screen.model_id = screen.session.model = model
     screen.prompt.focus()
@@ -100,7 +100,7 @@ async def test_sidebar_figures_equal_the_usage_the_server_sent(options: AppOptio
 
 async def test_escape_stops_the_reply_and_keeps_the_partial_text(options: AppOptions) -> None:
     async with make_app(options).run_test(size=(120, 40)) as pilot:
-        screen = chat(pilot.app)  # type: ignore[arg-type]
+        screen = await ready_chat(pilot)
         screen.model_id = "test/slow"
         screen.prompt.load_text("go slowly")
         await pilot.press("enter")
@@ -152,7 +152,7 @@ async def test_midstream_error_keeps_the_partial_reply_marked_incomplete(options
 async def test_retry_countdown_then_success(options: AppOptions) -> None:
     app = make_app(options)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = chat(app)
+        screen = await ready_chat(pilot)
         screen.model_id = "test/retry-after"
         screen.prompt.load_text("retry me")
         await pilot.press("enter")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from rich.style import Style
+from screen_cells import Cells, cells
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widget import Widget
@@ -19,8 +19,6 @@ from textual.widgets._footer import FooterKey
 
 from anannas_tui.themes import builtin_themes_dir, load_theme_file
 from anannas_tui.widgets.key_bar import KeyBar
-
-Cells = list[tuple[str, Style | None]]
 
 
 class Focusable(Widget, can_focus=True):
@@ -68,21 +66,6 @@ class BothBars(App[None]):
 
     def bell(self) -> None:
         self.bells += 1
-
-
-def cells(app: App[Any], y: int) -> Cells:
-    """Row `y` of the screen as drawn: one (character, style) per cell, as a terminal shows it."""
-    strip = app.screen._compositor.render_strips()[y]
-    return [(char, shown(char, segment.style)) for segment in strip for char in segment.text]
-
-
-def shown(char: str, style: Style | None) -> Style | None:
-    """What of `style` can be seen: not the per-widget mouse offsets, nor a blank's text colour (the stock footer
-    fills its gaps with background only, the bar with blanks in its own colours)."""
-    if style is None:
-        return None
-    style = style.clear_meta_and_links()
-    return Style(bgcolor=style.bgcolor, reverse=style.reverse, underline=style.underline) if char == " " else style
 
 
 def bar_row(app: App[Any]) -> Cells:

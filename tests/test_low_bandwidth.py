@@ -15,14 +15,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pilot_helpers import wait_for
+from pilot_helpers import ready_chat, wait_for
 from pty_terminal import PtyApp, app_command, isolated_env
 from textual.pilot import Pilot
 from textual.widgets import Input, LoadingIndicator, TextArea
 
 from anannas_tui.app import AnannasApp, AppOptions, make_app
 from anannas_tui.core.config import Config
-from anannas_tui.screens.chat import ChatScreen
 from anannas_tui.widgets.assistant_message import AssistantMessage
 from anannas_tui.widgets.stream_buffer import LOW_BANDWIDTH_INTERVAL
 
@@ -99,7 +98,7 @@ def demo_app(monkeypatch: pytest.MonkeyPatch, *, flag: bool = False, config: boo
 async def focused_blinks(pilot: Pilot[None], *keys: str) -> bool:
     """Open what `keys` open and report whether the focused text widget's cursor blinks."""
     app = pilot.app
-    before = app.screen
+    before = await ready_chat(pilot)
     if keys:
         await pilot.press(*keys)
         await wait_for(pilot, lambda: app.screen is not before)
@@ -150,8 +149,7 @@ async def test_streaming_redraws_at_most_ten_times_a_second(monkeypatch: pytest.
     monkeypatch.setenv("ANANNAS_DEMO_DELAY_SCALE", "0.5")  # ~6 ms between deltas: many deltas per frame
     app = make_app(AppOptions(demo=True, low_bandwidth=True))
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = app.screen
-        assert isinstance(screen, ChatScreen)
+        screen = await ready_chat(pilot)
         screen.prompt.load_text("Show me some Python code")
         await pilot.press("enter")
         await wait_for(pilot, lambda: len(screen.session.messages) == 2 and not screen.streaming, timeout=30)

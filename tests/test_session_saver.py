@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from fake_payloads import NORMAL_REPLY
 from fake_server import FakeServer
-from pilot_helpers import wait_for
+from pilot_helpers import ready_chat, wait_for
 from textual.pilot import Pilot
 
 from anannas_tui import session_saver
@@ -164,9 +164,8 @@ def slow_app(monkeypatch: pytest.MonkeyPatch, fake_server: FakeServer) -> Ananna
 
 async def reply_with_its_save_in_flight(pilot: Pilot[None]) -> ChatScreen:
     app = pilot.app
-    screen = app.screen
-    assert isinstance(screen, ChatScreen) and isinstance(app, AnannasApp)
-    await wait_for(pilot, lambda: screen.is_mounted)
+    screen = await ready_chat(pilot)
+    assert isinstance(app, AnannasApp)
     screen.prompt.load_text("Hello there")
     await pilot.press("enter")
     await wait_for(pilot, lambda: bool(screen.query(AssistantMessage)) and not screen.streaming)
@@ -203,9 +202,7 @@ async def test_a_save_error_quoting_hostile_text_is_shown_inert(
 
     monkeypatch.setattr(session_saver, "write", hostile)
     async with slow_app.run_test(size=(120, 40)) as pilot:
-        screen = slow_app.screen
-        assert isinstance(screen, ChatScreen)
-        await wait_for(pilot, lambda: screen.is_mounted)
+        screen = await ready_chat(pilot)
         screen.prompt.load_text("Hello there")
         await pilot.press("enter")
         await wait_for(pilot, lambda: any(n.title == "Not saved" for n in slow_app._notifications))

@@ -18,8 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pilot_helpers import wait_for
+from screen_cells import Cells, cells
+from textual import events
 from textual.app import App, ComposeResult
-from textual.widgets import Static
+from textual.widgets import Static, TextArea
 
 from anannas_tui.app import AnannasApp, make_app
 from anannas_tui.cli import _parse_tui_start
@@ -28,6 +31,7 @@ from anannas_tui.core.models import ModelInfo
 from anannas_tui.options import AppOptions
 from anannas_tui.screens.chat import BREAKPOINTS, ChatScreen, width_class
 from anannas_tui.widgets.key_bar import KeyBar
+from anannas_tui.widgets.prompt_stand_in import PromptStandIn
 from anannas_tui.widgets.stat_rows import StatRows
 from anannas_tui.widgets.usage_sidebar import UsageSidebar
 
@@ -72,6 +76,10 @@ NOT_BEFORE_THE_FIRST_FRAME = (
     # writers (only saving needs them) and OpenSSL (a session id needs only os.urandom)
     "tomli_w",
     "secrets",
+    # Textual's TextArea (the first frame's prompt is `PromptStandIn`; the real one follows it)
+    "anannas_tui.widgets.prompt_input",
+    "textual.widgets._text_area",
+    "textual.document._document",
     # Textual's Footer (the chat screen's keys are one KeyBar) and its own Markdown stack (the transcript has its
     # own renderer)
     "textual.widgets._footer",
@@ -210,11 +218,68 @@ def test_a_comparisons_stylesheet_is_read_at_start_only_when_the_first_screen_ma
 
 
 async def test_the_prompt_has_the_focus_in_the_first_frame() -> None:
-    """A key pressed as soon as the screen shows goes to the prompt."""
+    """A key pressed as soon as the screen shows goes to the prompt: to its stand-in, then to the prompt."""
     first, settled = await first_frame_and_settled(
         make_app(AppOptions(demo=True)), (120, 40), lambda app: type(app.focused).__name__
     )
-    assert first == settled == "PromptInput"
+    assert (first, settled) == ("PromptStandIn", "PromptInput")
+
+
+def prompt_rows(app: App[None]) -> list[Cells]:
+    """The prompt box's rows as drawn (the stand-in's in the first frame), the real prompt's cursor held still."""
+    box = app.screen.query_one("#prompt, #prompt-stand-in")
+    if isinstance(box, TextArea):
+        box.cursor_blink = False  # the stand-in's cursor does not blink either: compare the cursor shown
+        box._cursor_visible = True
+    region = box.region
+    return [cells(app, y)[region.x : region.right] for y in range(region.y, region.bottom)]
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_swapping_the_stand_in_for_the_prompt_changes_no_cell(size: tuple[int, int]) -> None:
+    """The prompt box as drawn just before the real prompt takes over, and once it has: nothing moves."""
+    app = make_app(AppOptions(demo=True))
+    before: list[list[Cells]] = []
+    hand_over = PromptStandIn.hand_over
+
+    def drawn_then_hand_over(stand_in: PromptStandIn, prompt: Any) -> None:
+        before.append(prompt_rows(app))
+        hand_over(stand_in, prompt)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(PromptStandIn, "hand_over", drawn_then_hand_over)
+        async with app.run_test(size=size) as pilot:
+            await wait_for(pilot, lambda: isinstance(app.focused, TextArea))
+            await pilot.pause()
+            after = prompt_rows(app)
+    assert len(after) == 3 and "Ask anything" in "".join(char for char, _ in after[1])
+    assert before == [after]
+
+
+async def test_keys_typed_as_the_app_opens_reach_the_prompt() -> None:
+    """Typed ahead (keys already waiting when the first frame is drawn, then more): nothing is lost or reordered,
+    and Enter sends."""
+    app = make_app(AppOptions(demo=True))
+    original = app._display
+
+    def display(screen: Any, renderable: Any) -> None:
+        if renderable is not None and not getattr(app, "typed_ahead", False):
+            app.typed_ahead = True  # type: ignore[attr-defined]
+            for char in "hi there":
+                app.post_message(events.Key("space" if char == " " else char, char))
+        original(screen, renderable)
+
+    app._display = display  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ChatScreen)
+        await wait_for(pilot, lambda: isinstance(app.focused, TextArea))
+        await pilot.press("!")
+        await pilot.pause()
+        assert screen.prompt.text == "hi there!"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(screen.session.messages) >= 2 and not screen.streaming)
+        assert screen.session.messages[0].content == "hi there!"
 
 
 @pytest.mark.parametrize(("width", "expected"), [(80, "-narrow"), (99, "-narrow"), (100, "-wide"), (200, "-wide")])

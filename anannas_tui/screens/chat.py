@@ -7,6 +7,7 @@ so Escape cancels exactly the reply in flight and its `finally` still records an
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,11 +26,11 @@ from anannas_tui.core.metrics import ReplyMetrics
 from anannas_tui.core.sanitize import for_display
 from anannas_tui.core.session import Message, Role, Session, Status
 from anannas_tui.core.session_totals import SessionTotals
-from anannas_tui.messages import ModelSelected
+from anannas_tui.messages import ModelSelected, PromptSubmitted
 from anannas_tui.screens.screen_actions import ScreenAction, bindings, palette_commands
 from anannas_tui.widgets.chat_pane import ChatPane
 from anannas_tui.widgets.key_bar import KeyBar
-from anannas_tui.widgets.prompt_input import PromptInput
+from anannas_tui.widgets.prompt_stand_in import PromptStandIn
 from anannas_tui.widgets.title_bar import TitleBar
 from anannas_tui.widgets.usage_sidebar import UsageSidebar
 
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from anannas_tui.core.models import ModelInfo
     from anannas_tui.core.reply import ReplyOutcome
     from anannas_tui.widgets.assistant_message import AssistantMessage
+    from anannas_tui.widgets.prompt_input import PromptInput
 
 # What only a reply (or its error) needs is imported where it is used, so that the first frame does not wait for
 # it: the reply loop, the error entry and toasts (tests/test_startup.py).
@@ -71,6 +73,9 @@ TRANSCRIPT_ACTIONS: tuple[ScreenAction, ...] = (
 PALETTE_ACTIONS = (*ACTIONS, *(t for t in TRANSCRIPT_ACTIONS if t.action not in {a.action for a in ACTIONS}))
 
 
+#: The empty prompt's text (its first-frame stand-in shows the same).
+PLACEHOLDER = "Ask anything · Enter sends · ctrl+j new line"
+
 #: Below 100 columns the sidebar folds away (chat.tcss).
 BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
@@ -93,7 +98,6 @@ class ChatScreen(Screen[None]):
 
     app = getters.app(AnannasApp)
     chat_pane = getters.query_one(ChatPane)
-    prompt = getters.query_one(PromptInput)
     sidebar = getters.query_one(UsageSidebar)
     title_bar = getters.query_one(TitleBar)
 
@@ -104,12 +108,17 @@ class ChatScreen(Screen[None]):
     last_metrics: reactive[ReplyMetrics | None] = reactive(None)
     totals: reactive[SessionTotals] = reactive(SessionTotals)
 
-    def __init__(self, session: Session | None = None) -> None:
+    def __init__(self, session: Session | None = None, *, stand_in_prompt: bool = False) -> None:
+        """`stand_in_prompt`: draw `PromptStandIn` first and the real prompt right after (the app's first screen)."""
         super().__init__(classes=width_class(BREAKPOINTS, self.app.size.width))
         self.session = session or self._new_session()
         """The conversation shown and appended to."""
         self._records: dict[Widget, Message] = {}
         self._editing: Message | None = None
+        self._prompt_ready = asyncio.Event()
+        """Set once the real prompt is on the screen (composed with it when there is no stand-in)."""
+        if not stand_in_prompt:
+            self._prompt_ready.set()
 
     def _new_session(self) -> Session:
         options = self.app.options
@@ -131,7 +140,7 @@ class ChatScreen(Screen[None]):
         with Horizontal(id="body"):
             with Vertical(id="main"):
                 yield ChatPane(low_bandwidth=self.app.low_bandwidth)
-                yield PromptInput(id="prompt", placeholder="Ask anything · Enter sends · ctrl+j new line")
+                yield self._new_prompt() if self.prompt_is_ready else PromptStandIn(PLACEHOLDER, id="prompt-stand-in")
             yield UsageSidebar(defer_sections=True)  # its figures follow the first frame (nothing moves)
         yield KeyBar()  # its keys are in the first frame, and stay the same once the prompt has focus
 
@@ -143,14 +152,54 @@ class ChatScreen(Screen[None]):
         self.title_bar.session_title = self.session.title
         if self.session.messages:
             self._show_history()
-        self.prompt.focus()  # before the first frame: a key pressed as soon as the screen shows goes to the prompt
+        self._focus_prompt()  # before the first frame: a key pressed as soon as the screen shows goes to the prompt
+        if not self.prompt_is_ready:
+            self.call_after_refresh(self._replace_stand_in)  # first, after the first frame
         self.call_after_refresh(self.load_models)  # after the first frame: it may import httpx and read a cache
+
+    # ----- the prompt -------------------------------------------------------------------------------------
+
+    @property
+    def prompt(self) -> PromptInput:
+        """The prompt box (once `prompt_is_ready`: until then the first frame's stand-in may be in its place)."""
+        from anannas_tui.widgets.prompt_input import PromptInput
+
+        return self.query_one("#prompt", PromptInput)
+
+    def _new_prompt(self) -> PromptInput:
+        from anannas_tui.widgets.prompt_input import PromptInput
+
+        prompt = PromptInput(id="prompt", placeholder=PLACEHOLDER)
+        prompt.prompt_history = [m.content for m in self.session.messages if m.role is Role.USER]
+        return prompt
+
+    async def _replace_stand_in(self) -> None:
+        """Put the real prompt where the first frame's stand-in is, with the focus and anything typed into it."""
+        stand_in = self.query_one(PromptStandIn)
+        prompt = self._new_prompt()
+        prompt.display = False  # shown by `hand_over`, as the stand-in hides: nothing moves
+        await self.query_one("#main").mount(prompt, after=stand_in)
+        stand_in.hand_over(prompt)
+        self._prompt_ready.set()
+
+    @property
+    def prompt_is_ready(self) -> bool:
+        """Whether the real prompt is in place: from the start, or right after the first frame (`PromptStandIn`)."""
+        return self._prompt_ready.is_set()
+
+    async def _ready_prompt(self) -> PromptInput:
+        """The prompt box, once it has replaced the first frame's stand-in (a key can come sooner)."""
+        await self._prompt_ready.wait()
+        return self.prompt
+
+    def _focus_prompt(self) -> None:
+        """Focus the prompt box, or the stand-in still in its place."""
+        (self.prompt if self.prompt_is_ready else self.query_one(PromptStandIn)).focus()
 
     def _show_history(self) -> None:
         entries = self.chat_pane.load_history(self.session.messages, footer=self._footer_for)
         self._records.update(zip(entries, self.session.messages, strict=False))
         self.totals = SessionTotals.of(self._metrics_of(m) for m in self.session.messages if m.role is Role.ASSISTANT)
-        self.prompt.prompt_history = [m.content for m in self.session.messages if m.role is Role.USER]
         self.call_after_refresh(gc_policy.after_history)
 
     def _footer_for(self, message: Any) -> str:
@@ -213,8 +262,8 @@ class ChatScreen(Screen[None]):
 
     # ----- sending ----------------------------------------------------------------------------------------
 
-    @on(PromptInput.Submitted)
-    async def send_prompt(self, message: PromptInput.Submitted) -> None:
+    @on(PromptSubmitted)
+    async def send_prompt(self, message: PromptSubmitted) -> None:
         """Show the user's turn and start the reply; while a reply streams, the prompt is kept."""
         if self.streaming:
             self.notify("A reply is still streaming: Escape stops it.", severity="warning", timeout=3)
@@ -302,7 +351,7 @@ class ChatScreen(Screen[None]):
         if self.streaming:
             self.workers.cancel_group(self, "reply")
         else:
-            self.prompt.focus()
+            self._focus_prompt()
 
     def action_pick_model(self) -> None:
         """Open the model picker."""
@@ -362,9 +411,10 @@ class ChatScreen(Screen[None]):
         if self.streaming or last is None:
             return
         self._editing = last
-        self.prompt.load_text(last.content)
-        self.prompt.move_cursor(self.prompt.document.end)
-        self.prompt.focus()
+        prompt = await self._ready_prompt()
+        prompt.load_text(last.content)
+        prompt.move_cursor(prompt.document.end)
+        prompt.focus()
         self.notify("Editing the last prompt: Enter resends it and replaces its reply.", timeout=4)
 
     async def action_continue_reply(self) -> None:
@@ -436,7 +486,7 @@ class ChatScreen(Screen[None]):
         self.totals = SessionTotals()
         self.last_metrics = None
         self.title_bar.session_title = ""
-        self.prompt.focus()
+        self._focus_prompt()
 
     async def action_sessions(self) -> None:
         """Browse saved conversations: open one, start a new one, rename, delete or duplicate."""

@@ -25,6 +25,7 @@ from anannas_tui.core.conversation_settings import ConversationSettings
 from anannas_tui.core.sanitize import for_display
 from anannas_tui.core.session import Role, Session, SessionKind
 from anannas_tui.error_view import TOAST_TIMEOUTS, error_severity, error_toast
+from anannas_tui.messages import PromptSubmitted
 from anannas_tui.screens.chat import ChatScreen
 from anannas_tui.screens.screen_actions import ScreenAction, bindings, palette_commands
 from anannas_tui.widgets.chat_pane import ChatPane
@@ -174,8 +175,8 @@ class CompareScreen(Screen[None]):
 
     # ----- sending ----------------------------------------------------------------------------------------
 
-    @on(PromptInput.Submitted)
-    async def send_prompt(self, message: PromptInput.Submitted) -> None:
+    @on(PromptSubmitted)
+    async def send_prompt(self, message: PromptSubmitted) -> None:
         """Send the prompt to every column: at once to those that are idle, and to each column still answering
         as soon as its reply ends (`CompareColumn.queue`). One follow-up waits per column at most: while one
         does, the prompt is kept in the box."""

@@ -1,24 +1,20 @@
 """The multi-line prompt: Enter sends, ctrl+j / alt+enter add a newline, Up in an empty prompt recalls.
 
-Terminals cannot tell shift+enter from enter, so the newline keys are ctrl+j (what most terminals send for
-ctrl+enter too) and alt+enter. The widget has a fixed height range and soft wrap, so typing does not change the
+The keys are in `prompt_keys`. The widget has a fixed height range and soft wrap, so typing does not change the
 screen's layout on every key (the stock `Input` reflows the whole screen per keystroke; see performance.md).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from textual import events
-from textual.message import Message
 from textual.widgets import TextArea
 
-#: Keys that insert a newline instead of sending.
-NEWLINE_KEYS = frozenset({"ctrl+j", "alt+enter", "shift+enter", "ctrl+enter"})
+from anannas_tui.messages import PromptSubmitted
+from anannas_tui.widgets.prompt_keys import Edit, typing
 
 
 class PromptInput(TextArea):
-    """Where the user writes; posts `PromptInput.Submitted` on Enter."""
+    """Where the user writes; posts `PromptSubmitted` on Enter."""
 
     DEFAULT_CSS = """
     PromptInput {
@@ -30,18 +26,6 @@ class PromptInput(TextArea):
         &:focus { border: tall $border; }
     }
     """
-
-    @dataclass
-    class Submitted(Message):
-        """The user pressed Enter on a non-empty prompt."""
-
-        prompt: PromptInput
-        text: str
-
-        @property
-        def control(self) -> PromptInput:
-            """The prompt that was submitted."""
-            return self.prompt
 
     def __init__(self, *, id: str | None = None, placeholder: str = "") -> None:
         super().__init__(
@@ -63,15 +47,14 @@ class PromptInput(TextArea):
         self._history_index = None
 
     async def _on_key(self, event: events.Key) -> None:
-        if event.key == "enter":
+        typed = typing(event)
+        if typed is Edit.SEND or typed == "\n":  # TextArea would insert a newline for Enter, and none for ctrl+j
             event.stop()
             event.prevent_default()
-            self._submit()
-            return
-        if event.key in NEWLINE_KEYS:
-            event.stop()
-            event.prevent_default()
-            self.insert("\n")
+            if typed is Edit.SEND:
+                self.submit()
+            else:
+                self.insert("\n")
             return
         if event.key in ("up", "down") and self._recall(event.key):
             event.stop()
@@ -79,9 +62,10 @@ class PromptInput(TextArea):
             return
         await super()._on_key(event)
 
-    def _submit(self) -> None:
+    def submit(self) -> None:
+        """Send what is written, as Enter does (nothing happens while it is blank)."""
         if self.text.strip():
-            self.post_message(self.Submitted(self, self.text))
+            self.post_message(PromptSubmitted(self, self.text))
 
     def _recall(self, key: str) -> bool:
         """Step through the history when the prompt is empty or showing a recalled prompt."""

@@ -23,6 +23,7 @@ from textual import events
 from typist import Typist
 
 from anannas_tui.core.sanitize import for_display
+from anannas_tui.screens.chat import ChatScreen
 
 
 class ReplyProbe:
@@ -63,6 +64,9 @@ async def run_app(base_url: str, *, typing: bool = True) -> dict[str, Any]:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(0.3)
         screen = app.screen
+        assert isinstance(screen, ChatScreen)
+        while not screen.prompt_is_ready:  # the first frame has the prompt's stand-in
+            await pilot.pause(0.01)
         typist = Typist(app, screen.prompt, clock)
         idle = await typist.idle_sample() if typing else []
         screen.prompt.load_text("Explain everything")
