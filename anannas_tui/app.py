@@ -253,7 +253,7 @@ class AnannasApp(App[None]):
 
             return CompareScreen(models=self.options.compare)
         if self.options.session_path is None:
-            return ChatScreen(stand_in_prompt=True)
+            return ChatScreen(stand_ins=True)
         from anannas_tui.core.session_store import SessionNotFound, SessionUnreadable
 
         try:

@@ -28,10 +28,10 @@ def chat_screen(pilot: Pilot[None]) -> ChatScreen:
 
 
 async def ready_chat(pilot: Pilot[None]) -> ChatScreen:
-    """The chat screen once its prompt is in place (the app's first screen draws a stand-in for it at first)."""
+    """The chat screen once its prompt and transcript are in place (the app's first screen draws stand-ins first)."""
     await wait_for(pilot, lambda: any(isinstance(s, ChatScreen) for s in pilot.app.screen_stack))
     screen = chat_screen(pilot)
-    await wait_for(pilot, lambda: screen.is_mounted and screen.prompt_is_ready)
+    await wait_for(pilot, lambda: screen.is_mounted and screen.widgets_ready)
     return screen
 
 

@@ -13,7 +13,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from pilot_helpers import wait_for
+from pilot_helpers import ready_chat, wait_for
 from textual.pilot import Pilot
 from textual.widgets import Button
 
@@ -222,8 +222,7 @@ def browser(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 async def click_link(pilot: Pilot[None], url: str) -> LinkDialog:
     """What a click on a link in a reply does: the chat screen opens the link dialog."""
-    screen = pilot.app.screen
-    assert isinstance(screen, ChatScreen)
+    screen = await ready_chat(pilot)
     screen.post_message(ChatPane.LinkClicked(screen.chat_pane, url))
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, LinkDialog))
     await pilot.pause()

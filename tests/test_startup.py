@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pilot_helpers import wait_for
+from pilot_helpers import ready_chat, wait_for
 from screen_cells import Cells, cells
 from textual import events
 from textual.app import App, ComposeResult
@@ -33,6 +33,7 @@ from anannas_tui.screens.chat import BREAKPOINTS, ChatScreen, width_class
 from anannas_tui.widgets.key_bar import KeyBar
 from anannas_tui.widgets.prompt_stand_in import PromptStandIn
 from anannas_tui.widgets.stat_rows import StatRows
+from anannas_tui.widgets.transcript_stand_in import TranscriptStandIn
 from anannas_tui.widgets.usage_sidebar import UsageSidebar
 
 # ----- imports -------------------------------------------------------------------------------------------------
@@ -76,10 +77,16 @@ NOT_BEFORE_THE_FIRST_FRAME = (
     # writers (only saving needs them) and OpenSSL (a session id needs only os.urandom)
     "tomli_w",
     "secrets",
-    # Textual's TextArea (the first frame's prompt is `PromptStandIn`; the real one follows it)
+    # Textual's TextArea and the transcript's machinery (the first frame draws `PromptStandIn` and
+    # `TranscriptStandIn`; the real prompt and chat pane follow it)
     "anannas_tui.widgets.prompt_input",
     "textual.widgets._text_area",
     "textual.document._document",
+    "anannas_tui.widgets.chat_pane",
+    "anannas_tui.widgets.transcript_entry",
+    "anannas_tui.widgets.entry_styles",
+    "anannas_tui.widgets.history_loader",
+    "anannas_tui.widgets.markdown_lines",
     # Textual's Footer (the chat screen's keys are one KeyBar) and its own Markdown stack (the transcript has its
     # own renderer)
     "textual.widgets._footer",
@@ -225,25 +232,25 @@ async def test_the_prompt_has_the_focus_in_the_first_frame() -> None:
     assert (first, settled) == ("PromptStandIn", "PromptInput")
 
 
-def prompt_rows(app: App[None]) -> list[Cells]:
-    """The prompt box's rows as drawn (the stand-in's in the first frame), the real prompt's cursor held still."""
-    box = app.screen.query_one("#prompt, #prompt-stand-in")
-    if isinstance(box, TextArea):
-        box.cursor_blink = False  # the stand-in's cursor does not blink either: compare the cursor shown
-        box._cursor_visible = True
-    region = box.region
+def main_rows(app: App[None]) -> list[Cells]:
+    """The transcript's and prompt's column as drawn (stand-ins or real), the real prompt's cursor held still."""
+    prompt = app.screen.query_one("#prompt, PromptStandIn")
+    if isinstance(prompt, TextArea):
+        prompt.cursor_blink = False  # the stand-in's cursor does not blink either: compare the cursor shown
+        prompt._cursor_visible = True
+    region = app.screen.query_one("#main").region
     return [cells(app, y)[region.x : region.right] for y in range(region.y, region.bottom)]
 
 
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)])
-async def test_swapping_the_stand_in_for_the_prompt_changes_no_cell(size: tuple[int, int]) -> None:
-    """The prompt box as drawn just before the real prompt takes over, and once it has: nothing moves."""
+async def test_swapping_the_stand_ins_for_the_real_widgets_changes_no_cell(size: tuple[int, int]) -> None:
+    """The transcript and prompt as drawn just before the real ones take over, and once they have."""
     app = make_app(AppOptions(demo=True))
     before: list[list[Cells]] = []
     hand_over = PromptStandIn.hand_over
 
     def drawn_then_hand_over(stand_in: PromptStandIn, prompt: Any) -> None:
-        before.append(prompt_rows(app))
+        before.append(main_rows(app))
         hand_over(stand_in, prompt)
 
     with pytest.MonkeyPatch.context() as patch:
@@ -251,9 +258,35 @@ async def test_swapping_the_stand_in_for_the_prompt_changes_no_cell(size: tuple[
         async with app.run_test(size=size) as pilot:
             await wait_for(pilot, lambda: isinstance(app.focused, TextArea))
             await pilot.pause()
-            after = prompt_rows(app)
-    assert len(after) == 3 and "Ask anything" in "".join(char for char, _ in after[1])
+            after = main_rows(app)
+            assert not app.screen.query(TranscriptStandIn) and not app.screen.query(PromptStandIn)
+    assert "Ask anything" in "".join(char for char, _ in after[-2])
     assert before == [after]
+
+
+async def test_shortcuts_pressed_as_the_app_opens_act_at_once() -> None:
+    """Before the swap the screen has stand-ins for the transcript and prompt: a shortcut acts on the new, empty
+    chat all the same (copy a code block: there is none; edit the last prompt: none; new chat: it is one)."""
+    app = make_app(AppOptions(demo=True))
+    original = app._display
+
+    def press(*keys: str) -> None:
+        for key in keys:
+            app.post_message(events.Key(key, None))
+
+    def display(screen: Any, renderable: Any) -> None:
+        if renderable is not None and not getattr(app, "pressed", False):
+            app.pressed = True  # type: ignore[attr-defined]
+            app.call_later(press, "ctrl+g", "ctrl+l", "ctrl+n", "ctrl+b")  # from the app, as the driver sends keys
+        original(screen, renderable)
+
+    app._display = display  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready_chat(pilot)
+        await wait_for(pilot, lambda: "-sidebar-hidden" in screen.classes)  # the last key acted
+        assert app.return_code is None and app._exception is None
+        assert any("No code blocks" in n.message for n in app._notifications)
+        assert isinstance(app.focused, TextArea) and not screen.session.messages
 
 
 async def test_keys_typed_as_the_app_opens_reach_the_prompt() -> None:

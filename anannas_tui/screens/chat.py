@@ -7,7 +7,6 @@ so Escape cancels exactly the reply in flight and its `finally` still records an
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,10 +27,10 @@ from anannas_tui.core.session import Message, Role, Session, Status
 from anannas_tui.core.session_totals import SessionTotals
 from anannas_tui.messages import ModelSelected, PromptSubmitted
 from anannas_tui.screens.screen_actions import ScreenAction, bindings, palette_commands
-from anannas_tui.widgets.chat_pane import ChatPane
 from anannas_tui.widgets.key_bar import KeyBar
 from anannas_tui.widgets.prompt_stand_in import PromptStandIn
 from anannas_tui.widgets.title_bar import TitleBar
+from anannas_tui.widgets.transcript_stand_in import TranscriptStandIn
 from anannas_tui.widgets.usage_sidebar import UsageSidebar
 
 if TYPE_CHECKING:
@@ -39,6 +38,7 @@ if TYPE_CHECKING:
     from anannas_tui.core.models import ModelInfo
     from anannas_tui.core.reply import ReplyOutcome
     from anannas_tui.widgets.assistant_message import AssistantMessage
+    from anannas_tui.widgets.chat_pane import ChatPane
     from anannas_tui.widgets.prompt_input import PromptInput
 
 # What only a reply (or its error) needs is imported where it is used, so that the first frame does not wait for
@@ -97,7 +97,6 @@ class ChatScreen(Screen[None]):
     BINDINGS = bindings((*ACTIONS, *TRANSCRIPT_ACTIONS))
 
     app = getters.app(AnannasApp)
-    chat_pane = getters.query_one(ChatPane)
     sidebar = getters.query_one(UsageSidebar)
     title_bar = getters.query_one(TitleBar)
 
@@ -108,17 +107,19 @@ class ChatScreen(Screen[None]):
     last_metrics: reactive[ReplyMetrics | None] = reactive(None)
     totals: reactive[SessionTotals] = reactive(SessionTotals)
 
-    def __init__(self, session: Session | None = None, *, stand_in_prompt: bool = False) -> None:
-        """`stand_in_prompt`: draw `PromptStandIn` first and the real prompt right after (the app's first screen)."""
+    def __init__(self, session: Session | None = None, *, stand_ins: bool = False) -> None:
+        """`stand_ins`: the first frame draws stand-ins for the prompt and the (empty) transcript, and the real
+        widgets take their place right after it (the app's first screen: see `PromptStandIn`)."""
         super().__init__(classes=width_class(BREAKPOINTS, self.app.size.width))
         self.session = session or self._new_session()
         """The conversation shown and appended to."""
         self._records: dict[Widget, Message] = {}
         self._editing: Message | None = None
-        self._prompt_ready = asyncio.Event()
-        """Set once the real prompt is on the screen (composed with it when there is no stand-in)."""
-        if not stand_in_prompt:
-            self._prompt_ready.set()
+        self.widgets_ready = not stand_ins or bool(self.session.messages)  # a history needs the real pane
+        """Whether the real prompt and transcript are on the screen: from the start, or right after the first frame.
+
+        Until then the chat is new and empty (nothing can be sent before the real prompt is there), so what needs
+        the transcript has nothing to act on."""
 
     def _new_session(self) -> Session:
         options = self.app.options
@@ -139,8 +140,12 @@ class ChatScreen(Screen[None]):
         yield TitleBar()
         with Horizontal(id="body"):
             with Vertical(id="main"):
-                yield ChatPane(low_bandwidth=self.app.low_bandwidth)
-                yield self._new_prompt() if self.prompt_is_ready else PromptStandIn(PLACEHOLDER, id="prompt-stand-in")
+                if self.widgets_ready:
+                    yield self._new_pane()
+                    yield self._new_prompt()
+                else:
+                    yield TranscriptStandIn()
+                    yield PromptStandIn(PLACEHOLDER)
             yield UsageSidebar(defer_sections=True)  # its figures follow the first frame (nothing moves)
         yield KeyBar()  # its keys are in the first frame, and stay the same once the prompt has focus
 
@@ -153,18 +158,25 @@ class ChatScreen(Screen[None]):
         if self.session.messages:
             self._show_history()
         self._focus_prompt()  # before the first frame: a key pressed as soon as the screen shows goes to the prompt
-        if not self.prompt_is_ready:
-            self.call_after_refresh(self._replace_stand_in)  # first, after the first frame
+        if not self.widgets_ready:
+            self.call_after_refresh(self._replace_stand_ins)  # first, after the first frame
         self.call_after_refresh(self.load_models)  # after the first frame: it may import httpx and read a cache
 
-    # ----- the prompt -------------------------------------------------------------------------------------
+    # ----- the prompt and the transcript ------------------------------------------------------------------
 
     @property
     def prompt(self) -> PromptInput:
-        """The prompt box (once `prompt_is_ready`: until then the first frame's stand-in may be in its place)."""
+        """The prompt box (once `widgets_ready`: until then the first frame's stand-in may be in its place)."""
         from anannas_tui.widgets.prompt_input import PromptInput
 
         return self.query_one("#prompt", PromptInput)
+
+    @property
+    def chat_pane(self) -> ChatPane:
+        """The transcript (once `widgets_ready`, as for the prompt)."""
+        from anannas_tui.widgets.chat_pane import ChatPane
+
+        return self.query_one(ChatPane)
 
     def _new_prompt(self) -> PromptInput:
         from anannas_tui.widgets.prompt_input import PromptInput
@@ -173,28 +185,30 @@ class ChatScreen(Screen[None]):
         prompt.prompt_history = [m.content for m in self.session.messages if m.role is Role.USER]
         return prompt
 
-    async def _replace_stand_in(self) -> None:
-        """Put the real prompt where the first frame's stand-in is, with the focus and anything typed into it."""
-        stand_in = self.query_one(PromptStandIn)
-        prompt = self._new_prompt()
-        prompt.display = False  # shown by `hand_over`, as the stand-in hides: nothing moves
-        await self.query_one("#main").mount(prompt, after=stand_in)
+    def _new_pane(self) -> ChatPane:
+        from anannas_tui.widgets.chat_pane import ChatPane
+
+        return ChatPane(low_bandwidth=self.app.low_bandwidth)
+
+    async def _replace_stand_ins(self) -> None:
+        """Put the real transcript and prompt where the first frame's stand-ins are, in one refresh.
+
+        The prompt gets the focus and anything typed into its stand-in (`PromptStandIn.hand_over`).
+        """
+        transcript, stand_in = self.query_one(TranscriptStandIn), self.query_one(PromptStandIn)
+        pane, prompt = self._new_pane(), self._new_prompt()
+        pane.display = prompt.display = False  # shown as the stand-ins hide: nothing moves
+        main = self.query_one("#main")
+        await main.mount(pane, after=transcript)
+        await main.mount(prompt, after=stand_in)
+        pane.display, transcript.display = True, False
         stand_in.hand_over(prompt)
-        self._prompt_ready.set()
-
-    @property
-    def prompt_is_ready(self) -> bool:
-        """Whether the real prompt is in place: from the start, or right after the first frame (`PromptStandIn`)."""
-        return self._prompt_ready.is_set()
-
-    async def _ready_prompt(self) -> PromptInput:
-        """The prompt box, once it has replaced the first frame's stand-in (a key can come sooner)."""
-        await self._prompt_ready.wait()
-        return self.prompt
+        self.widgets_ready = True
+        await transcript.remove()
 
     def _focus_prompt(self) -> None:
         """Focus the prompt box, or the stand-in still in its place."""
-        (self.prompt if self.prompt_is_ready else self.query_one(PromptStandIn)).focus()
+        (self.prompt if self.widgets_ready else self.query_one(PromptStandIn)).focus()
 
     def _show_history(self) -> None:
         entries = self.chat_pane.load_history(self.session.messages, footer=self._footer_for)
@@ -411,7 +425,7 @@ class ChatScreen(Screen[None]):
         if self.streaming or last is None:
             return
         self._editing = last
-        prompt = await self._ready_prompt()
+        prompt = self.prompt
         prompt.load_text(last.content)
         prompt.move_cursor(prompt.document.end)
         prompt.focus()
@@ -434,7 +448,7 @@ class ChatScreen(Screen[None]):
         await self._start_reply(history, prefix)
 
     def _selected_reply(self) -> Message | None:
-        selected = self.chat_pane.selected
+        selected = self.chat_pane.selected if self.widgets_ready else None
         record = self._records.get(selected) if selected is not None else None
         return record or self._last(Role.ASSISTANT)
 
@@ -462,6 +476,8 @@ class ChatScreen(Screen[None]):
 
     async def action_delete_message(self) -> None:
         """Delete the selected message from the conversation."""
+        if not self.widgets_ready:
+            return  # nothing to select yet
         selected = self.chat_pane.selected
         record = self._records.pop(selected, None) if selected is not None else None
         if selected is None or self.streaming:
@@ -477,6 +493,8 @@ class ChatScreen(Screen[None]):
 
     async def action_new_chat(self) -> None:
         """Start a new conversation (the current one is already saved)."""
+        if not self.widgets_ready:
+            return  # the first screen's chat is still new and empty
         if self.streaming:
             self.workers.cancel_group(self, "reply")
         self.session = self._new_session()
@@ -543,9 +561,9 @@ class ChatScreen(Screen[None]):
         """Pick another model after an error (an `ErrorEntry.SwitchModelRequested`)."""
         self.action_pick_model()
 
-    @on(ChatPane.LinkClicked)
-    def confirm_link(self, message: ChatPane.LinkClicked) -> None:
-        """Links never open on a click alone: confirm with the full URL shown."""
+    def on_chat_pane_link_clicked(self, message: ChatPane.LinkClicked) -> None:
+        """Links never open on a click alone: confirm with the full URL shown (a `ChatPane.LinkClicked`; named,
+        not `@on`, so the pane loads after the first frame)."""
         from anannas_tui.screens.link_dialog import LinkDialog
 
         self.app.push_screen(LinkDialog(message.href))

@@ -65,7 +65,7 @@ async def run_app(base_url: str, *, typing: bool = True) -> dict[str, Any]:
         await pilot.pause(0.3)
         screen = app.screen
         assert isinstance(screen, ChatScreen)
-        while not screen.prompt_is_ready:  # the first frame has the prompt's stand-in
+        while not screen.widgets_ready:  # the first frame has stand-ins for the prompt and transcript
             await pilot.pause(0.01)
         typist = Typist(app, screen.prompt, clock)
         idle = await typist.idle_sample() if typing else []
