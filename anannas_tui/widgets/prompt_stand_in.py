@@ -1,10 +1,10 @@
 """The prompt box as the first frame draws it, before Textual's TextArea is loaded.
 
 Importing, styling and drawing a TextArea was the largest single part of what start-up adds to a bare Textual
-app's (P3 in the README): ~14 ms of ~45. The chat screen's first frame draws this widget instead, which looks
-like an empty, focused `PromptInput` cell for cell (its border, the placeholder and the cursor on its first
-character; tests/test_prompt_stand_in.py compares the two), and puts the real prompt in its place right after
-that frame (`ChatScreen`). Nothing moves on screen.
+app's (P3 in the README): ~57 M of ~290 M instructions, ~10 ms. The chat screen's first frame draws this
+widget instead, which looks like an empty, focused `PromptInput` cell for cell (its border, the placeholder and
+the cursor on its first character; tests/test_prompt_stand_in.py compares the two), and puts the real prompt in
+its place right after that frame (`ChatScreen`). Nothing moves on screen.
 
 Typing that reaches it first is kept and handed over in order, so a user who types as the app opens (or whose
 shell had the keys waiting) loses nothing: text, newlines, Backspace, pastes and Enter. Other keys are not
@@ -104,7 +104,7 @@ class PromptStandIn(Widget, can_focus=True):
         """Give `prompt` this widget's place, its focus and what was typed here, then leave.
 
         `prompt` must be mounted beside this widget and hidden; it is shown as this widget hides, in the same
-        refresh. A key already on its way here is passed on when it arrives: the screen sends new ones to the
+        refresh. A key already on its way here is passed on when it arrives: the app sends new ones to the
         focused prompt, and this widget's queue is older than the prompt's, so the order holds.
         """
         self._successor = prompt
