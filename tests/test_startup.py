@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -167,17 +168,24 @@ def test_anything_else_goes_to_the_full_parser(argv: list[str]) -> None:
 # ----- the first frame -----------------------------------------------------------------------------------------
 
 
-async def first_frame_and_settled(app: AnannasApp, size: tuple[int, int], probe: Any) -> tuple[Any, Any]:
-    """Run `app`; return `probe(app)` at its first frame and again once it has settled."""
-    first: list[Any] = []
+def at_first_frame(app: AnannasApp, callback: Callable[[], object]) -> None:
+    """Call `callback()` as `app` draws its first frame (before that frame is written)."""
     original = app._display
+    called: list[bool] = []
 
     def display(screen: Any, renderable: Any) -> None:
-        if renderable is not None and not first:
-            first.append(probe(app))
+        if renderable is not None and not called:
+            called.append(True)
+            callback()
         original(screen, renderable)
 
     app._display = display  # type: ignore[method-assign]
+
+
+async def first_frame_and_settled(app: AnannasApp, size: tuple[int, int], probe: Any) -> tuple[Any, Any]:
+    """Run `app`; return `probe(app)` at its first frame and again once it has settled."""
+    first: list[Any] = []
+    at_first_frame(app, lambda: first.append(probe(app)))
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         await pilot.pause(0.2)
@@ -264,23 +272,17 @@ async def test_swapping_the_stand_ins_for_the_real_widgets_changes_no_cell(size:
     assert before == [after]
 
 
+def press(app: AnannasApp, *keys: str) -> None:
+    """Send keys as the terminal driver does (call from the app's own context, as `app.call_later` does)."""
+    for key in keys:
+        app.post_message(events.Key(key, key if len(key) == 1 else " " if key == "space" else None))
+
+
 async def test_shortcuts_pressed_as_the_app_opens_act_at_once() -> None:
     """Before the swap the screen has stand-ins for the transcript and prompt: a shortcut acts on the new, empty
     chat all the same (copy a code block: there is none; edit the last prompt: none; new chat: it is one)."""
     app = make_app(AppOptions(demo=True))
-    original = app._display
-
-    def press(*keys: str) -> None:
-        for key in keys:
-            app.post_message(events.Key(key, None))
-
-    def display(screen: Any, renderable: Any) -> None:
-        if renderable is not None and not getattr(app, "pressed", False):
-            app.pressed = True  # type: ignore[attr-defined]
-            app.call_later(press, "ctrl+g", "ctrl+l", "ctrl+n", "ctrl+b")  # from the app, as the driver sends keys
-        original(screen, renderable)
-
-    app._display = display  # type: ignore[method-assign]
+    at_first_frame(app, lambda: app.call_later(press, app, "ctrl+g", "ctrl+l", "ctrl+n", "ctrl+b"))
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready_chat(pilot)
         await wait_for(pilot, lambda: "-sidebar-hidden" in screen.classes)  # the last key acted
@@ -293,16 +295,7 @@ async def test_keys_typed_as_the_app_opens_reach_the_prompt() -> None:
     """Typed ahead (keys already waiting when the first frame is drawn, then more): nothing is lost or reordered,
     and Enter sends."""
     app = make_app(AppOptions(demo=True))
-    original = app._display
-
-    def display(screen: Any, renderable: Any) -> None:
-        if renderable is not None and not getattr(app, "typed_ahead", False):
-            app.typed_ahead = True  # type: ignore[attr-defined]
-            for char in "hi there":
-                app.post_message(events.Key("space" if char == " " else char, char))
-        original(screen, renderable)
-
-    app._display = display  # type: ignore[method-assign]
+    at_first_frame(app, lambda: app.call_later(press, app, *"hi", "space", *"there"))
     async with app.run_test(size=(120, 40)) as pilot:
         screen = app.screen
         assert isinstance(screen, ChatScreen)
